@@ -1,0 +1,147 @@
+import type { Duplex } from "node:stream";
+import { encodeFrameHeader, FRAME_HEADER_LENGTH, type Frame } from "./frame.js";
+import { FrameParser } from "./frame-parser.js";
+
+/** What a {@link Channel} reports to its owner (client or server connection). */
+export interface ChannelHandler {
+  frame(frame: Frame): void;
+  oversize(streamId: number, type: number, flags: number, length: number): void;
+  /** The socket closed; `error` is set when it closed because of an error. */
+  closed(error: Error | undefined): void;
+}
+
+// Payloads up to this size are copied next to their header (one small
+// buffer); larger ones go as a second corked write to avoid the copy.
+const COPY_LIMIT = 16 * 1024;
+
+/**
+ * A framed, duplex byte stream: parses incoming frames, writes outgoing
+ * frames whole, batches the writes of one tick into one syscall, exposes
+ * write back-pressure, and can stop reading while a stream's buffer is full.
+ */
+export class Channel {
+  readonly socket: Duplex;
+  readonly #parser: FrameParser;
+  readonly #handler: ChannelHandler;
+  #corked = false;
+  #closed = false;
+  #error: Error | undefined;
+  readonly #holds = new Set<object>();
+  #drainWaiters: Array<() => void> = [];
+
+  constructor(socket: Duplex, maxMessageSize: number, handler: ChannelHandler) {
+    this.socket = socket;
+    this.#handler = handler;
+    this.#parser = new FrameParser(maxMessageSize, handler);
+    socket.on("data", (chunk: Buffer) => this.#parser.push(chunk));
+    socket.on("error", (err: Error) => {
+      this.#error ??= err;
+    });
+    socket.on("end", () => socket.destroy());
+    socket.on("close", () => this.#onClose());
+    socket.on("drain", () => this.#wakeDrain());
+    if (socket.destroyed) queueMicrotask(() => this.#onClose());
+  }
+
+  /** Whether the socket has closed (or is closing). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Bytes of a partial frame the parser holds. */
+  get pendingBytes(): number {
+    return this.#parser.pendingBytes;
+  }
+
+  /** Whether the parser sits between frames. */
+  get idle(): boolean {
+    return this.#parser.idle;
+  }
+
+  /**
+   * Writes one frame. Returns false when the socket's buffer is over its
+   * high-water mark (wait for {@link drain} before writing more stream data),
+   * or when the channel is closed (the frame is dropped).
+   */
+  write(streamId: number, type: number, flags: number, payload: Uint8Array): boolean {
+    if (this.#closed || this.socket.writableEnded || this.socket.destroyed) return false;
+    if (!this.#corked) {
+      this.#corked = true;
+      this.socket.cork();
+      process.nextTick(() => this.#uncork());
+    }
+    const len = payload.length;
+    if (len <= COPY_LIMIT) {
+      const b = Buffer.allocUnsafe(FRAME_HEADER_LENGTH + len);
+      b.writeUInt32BE(len, 0);
+      b.writeUInt32BE(streamId, 4);
+      b[8] = type;
+      b[9] = flags;
+      if (len > 0) b.set(payload, FRAME_HEADER_LENGTH);
+      return this.socket.write(b);
+    }
+    // Corked: the header and the payload leave in the same writev.
+    this.socket.write(encodeFrameHeader(len, streamId, type, flags));
+    return this.socket.write(payload);
+  }
+
+  /** Resolves when the socket's write buffer has drained, or the channel closed. */
+  drain(): Promise<void> {
+    if (this.#closed || !this.socket.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /** Whether writes are currently over the high-water mark. */
+  get needDrain(): boolean {
+    return !this.#closed && this.socket.writableNeedDrain;
+  }
+
+  /** Stops reading from the socket until every holder has released. */
+  hold(key: object): void {
+    this.#holds.add(key);
+    if (this.#holds.size === 1) this.socket.pause();
+  }
+
+  /** Releases a {@link hold}. */
+  release(key: object): void {
+    if (this.#holds.delete(key) && this.#holds.size === 0 && !this.#closed) this.socket.resume();
+  }
+
+  /** Flushes what is queued, then closes the socket. */
+  end(): void {
+    if (this.#closed) return;
+    this.#uncork();
+    this.socket.end();
+    // A peer that never reads must not keep the socket alive.
+    const t = setTimeout(() => this.socket.destroy(), 1000);
+    t.unref();
+  }
+
+  /** Closes the socket at once; queued writes are lost. */
+  destroy(error?: Error): void {
+    if (error) this.#error ??= error;
+    this.socket.destroy();
+  }
+
+  #uncork(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.socket.uncork();
+  }
+
+  #wakeDrain(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  #onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#holds.clear();
+    this.#wakeDrain();
+    this.#handler.closed(this.#error);
+  }
+}
+
+export type { Frame };

@@ -1,0 +1,378 @@
+import type { Duplex } from "node:stream";
+import { abortError, type CallOptions, deadlineError, resolveDeadline, timeoutNano } from "./call-options.js";
+import { Channel } from "./channel.js";
+import { Code } from "./code.js";
+import { decodeResponse, encodeRequest } from "./envelope.js";
+import { DEFAULT_MAX_MESSAGE_SIZE, type Frame, FrameFlag, FrameType } from "./frame.js";
+import {
+  applyInterceptors,
+  type CallNext,
+  type Interceptor,
+  type StreamRequest,
+  type StreamResponse,
+  type UnaryRequest,
+  type UnaryResponse,
+} from "./interceptor.js";
+import { Metadata } from "./metadata.js";
+import { type MethodDef, type MethodInput, normalizeMethod } from "./method.js";
+import { oversizeError, protocolError } from "./errors.js";
+import { StreamCall } from "./client-stream.js";
+import { TtrpcError } from "./ttrpc-error.js";
+
+/** Options for {@link Client} and {@link connect}. */
+export interface ClientOptions {
+  /** Largest frame payload sent or accepted, inclusive. Default 4 MiB, like Go. */
+  maxMessageSize?: number;
+  /** Interceptors for every call; the first is the outermost. */
+  interceptors?: Interceptor[];
+  /** Timeout for calls that set none, in ms. Default: none. */
+  defaultTimeoutMs?: number;
+  /** Called once when the connection closes, with the error pending calls got. */
+  onClose?: (error: TtrpcError) => void;
+  /**
+   * Messages buffered per stream before reading from the socket pauses.
+   * Default 64.
+   */
+  streamBufferSize?: number;
+  /**
+   * How long a stream may stay full before it is failed with
+   * RESOURCE_EXHAUSTED `ttrpc: stream buffer full` so the other calls on the
+   * connection can go on. Default 1000 ms (Go's value).
+   */
+  streamBufferTimeoutMs?: number;
+  /**
+   * Request flags for client-streaming and bidi calls: `0x02` (Go's, the
+   * default) or `0x06` (what Rust's ttrpc sends; Go accepts both).
+   */
+  streamOpenFlags?: 0x02 | 0x06;
+}
+
+/** Per-stream state the client's frame router dispatches to. */
+export interface CallState {
+  frame(type: number, flags: number, payload: Uint8Array): void;
+  fail(error: TtrpcError): void;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * A ttrpc client connection. Any number of calls and streams share it,
+ * multiplexed by stream id. Create one with {@link connect}, or around a
+ * connected Duplex with `new Client(duplex)`.
+ */
+export class Client {
+  readonly #channel: Channel;
+  readonly #calls = new Map<number, CallState>();
+  readonly #max: number;
+  readonly #call: CallNext;
+  readonly #defaultTimeout: number | undefined;
+  readonly #closeListeners = new Set<(error: TtrpcError) => void>();
+  /** @internal */
+  readonly streamBufferSize: number;
+  /** @internal */
+  readonly streamBufferTimeoutMs: number;
+  readonly #streamOpenFlags: number;
+  #nextId = 1;
+  #closedError: TtrpcError | undefined;
+  #closing: TtrpcError | undefined;
+
+  constructor(socket: Duplex, options: ClientOptions = {}) {
+    this.#max = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.#defaultTimeout = options.defaultTimeoutMs;
+    this.streamBufferSize = options.streamBufferSize ?? 64;
+    this.streamBufferTimeoutMs = options.streamBufferTimeoutMs ?? 1000;
+    this.#streamOpenFlags = options.streamOpenFlags ?? FrameFlag.RemoteOpen;
+    if (options.onClose) this.#closeListeners.add(options.onClose);
+    this.#call = applyInterceptors((req) => (req.stream ? this.#openStream(req) : this.#unary(req)), options.interceptors);
+    this.#channel = new Channel(socket, this.#max, {
+      frame: (f) => this.#onFrame(f),
+      oversize: (id, _type, _flags, length) => this.#calls.get(id)?.fail(oversizeError(length, this.#max)),
+      closed: (err) => this.#onClosed(err),
+    });
+  }
+
+  /** Whether the connection has closed; every call now fails with UNAVAILABLE. */
+  get closed(): boolean {
+    return this.#closedError !== undefined;
+  }
+
+  /** Number of calls and streams in progress. */
+  get activeCalls(): number {
+    return this.#calls.size;
+  }
+
+  /** Largest payload this client sends or accepts. */
+  get maxMessageSize(): number {
+    return this.#max;
+  }
+
+  /**
+   * Registers a callback for when the connection closes (called at once if
+   * it already has). Returns a function that unregisters it.
+   */
+  onClose(listener: (error: TtrpcError) => void): () => void {
+    if (this.#closedError) {
+      const err = this.#closedError;
+      queueMicrotask(() => listener(err));
+      return () => {};
+    }
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
+  }
+
+  /** Resolves once the connection has closed. */
+  wait(): Promise<TtrpcError> {
+    return new Promise((resolve) => this.onClose(resolve));
+  }
+
+  /**
+   * Closes the connection. Calls still in progress fail with UNAVAILABLE
+   * `ttrpc: client closed`.
+   */
+  close(): void {
+    if (this.#closedError || this.#closing) return;
+    this.#closing = new TtrpcError("ttrpc: client closed", Code.Unavailable);
+    this.#channel.destroy();
+  }
+
+  /** Calls a unary method. */
+  async unary<I, O>(method: MethodInput, request: I, options?: CallOptions): Promise<O> {
+    const m = normalizeMethod<I, O>(method);
+    const res = await this.#call({
+      stream: false,
+      method: m as MethodDef,
+      message: request,
+      metadata: new Metadata(options?.metadata),
+      deadline: resolveDeadline(options, this.#defaultTimeout),
+      signal: options?.signal,
+      context: undefined,
+    });
+    return res.message as O;
+  }
+
+  /** Calls a server-streaming method; iterate the result to receive. */
+  serverStream<I, O>(method: MethodInput, request: I, options?: CallOptions): AsyncIterable<O> {
+    return this.#lazyStream<I, O>(method, single(request), options);
+  }
+
+  /** Calls a client-streaming method: sends every request, resolves with the response. */
+  async clientStream<I, O>(method: MethodInput, requests: AsyncIterable<I>, options?: CallOptions): Promise<O> {
+    const res = (await this.#call(this.#streamRequest(method, requests, options))) as StreamResponse<O>;
+    for await (const message of res.message) return message;
+    throw protocolError("client-streaming call ended without a response");
+  }
+
+  /** Calls a bidirectional method; requests are sent while responses are read. */
+  bidiStream<I, O>(method: MethodInput, requests: AsyncIterable<I>, options?: CallOptions): AsyncIterable<O> {
+    return this.#lazyStream<I, O>(method, requests, options);
+  }
+
+  /**
+   * Sends a Request frame for a new stream and registers its state. Throws
+   * a TtrpcError (nothing is written) when closed or when the request is too
+   * large. @internal
+   */
+  open(m: MethodDef, flags: number, payload: Uint8Array | undefined, metadata: Metadata, deadline: number | undefined, state: CallState): number {
+    const closed = this.#closedError ?? this.#closing;
+    if (closed) throw closed;
+    const body = encodeRequest(m.service, m.name, payload, timeoutNano(deadline), metadata.size > 0 ? metadata : undefined);
+    if (body.length > this.#max) throw oversizeError(body.length, this.#max);
+    if (this.#nextId > 0xffffffff) throw new TtrpcError("ttrpc: stream ids exhausted on this connection", Code.ResourceExhausted);
+    const id = this.#nextId;
+    this.#nextId += 2;
+    this.#calls.set(id, state);
+    this.#channel.write(id, FrameType.Request, flags, body);
+    return id;
+  }
+
+  /** Writes a Data frame for a stream. @internal */
+  sendData(id: number, flags: number, payload: Uint8Array): boolean {
+    return this.#channel.write(id, FrameType.Data, flags, payload);
+  }
+
+  /** Waits for write back-pressure to clear. @internal */
+  drain(): Promise<void> {
+    return this.#channel.drain();
+  }
+
+  /** Forgets a stream: later frames for it are dropped. @internal */
+  forget(id: number): void {
+    this.#calls.delete(id);
+  }
+
+  /** Pause/resume reading for a full stream buffer. @internal */
+  hold(key: object): void {
+    this.#channel.hold(key);
+  }
+
+  /** @internal */
+  release(key: object): void {
+    this.#channel.release(key);
+  }
+
+  /** @internal */
+  get streamOpenFlags(): number {
+    return this.#streamOpenFlags;
+  }
+
+  #streamRequest<I>(method: MethodInput, requests: AsyncIterable<I>, options: CallOptions | undefined): StreamRequest {
+    return {
+      stream: true,
+      method: normalizeMethod(method),
+      message: requests,
+      metadata: new Metadata(options?.metadata),
+      deadline: resolveDeadline(options, this.#defaultTimeout),
+      signal: options?.signal,
+      context: undefined,
+    };
+  }
+
+  #lazyStream<I, O>(method: MethodInput, requests: AsyncIterable<I>, options: CallOptions | undefined): AsyncIterable<O> {
+    // Nothing is sent until the caller starts iterating.
+    return {
+      [Symbol.asyncIterator]: () => {
+        let it: AsyncIterator<O> | undefined;
+        let opening: Promise<AsyncIterator<O>> | undefined;
+        const get = (): Promise<AsyncIterator<O>> => {
+          opening ??= this.#call(this.#streamRequest(method, requests, options)).then((res) => {
+            it = (res as StreamResponse<O>).message[Symbol.asyncIterator]();
+            return it;
+          });
+          return opening;
+        };
+        return {
+          next: async () => (await get()).next(),
+          return: async () => {
+            const target = it ?? (opening ? await opening.catch(() => undefined) : undefined);
+            if (target?.return) await target.return();
+            return { value: undefined, done: true };
+          },
+        };
+      },
+    };
+  }
+
+  #unary(req: UnaryRequest): Promise<UnaryResponse> {
+    return new Promise<UnaryResponse>((resolve, reject) => {
+      const signal = req.signal;
+      if (signal?.aborted) return reject(abortError(signal));
+      if (req.deadline !== undefined && req.deadline <= Date.now()) return reject(deadlineError());
+      let payload: Uint8Array;
+      try {
+        payload = req.method.encodeInput(req.message);
+      } catch (e) {
+        return reject(TtrpcError.from(e, Code.InvalidArgument));
+      }
+      const call = new UnaryCall(this, req.method, resolve, reject);
+      try {
+        call.id = this.open(req.method, 0, payload, req.metadata, req.deadline, call);
+      } catch (e) {
+        return reject(TtrpcError.from(e, Code.Internal));
+      }
+      call.arm(req.deadline, signal);
+    });
+  }
+
+  async #openStream(req: StreamRequest): Promise<StreamResponse> {
+    const call = new StreamCall(this, req);
+    await call.start();
+    return { stream: true, message: call.queue };
+  }
+
+  #onFrame(f: Frame): void {
+    const call = this.#calls.get(f.streamId);
+    // Frames for streams we do not track (finished, timed out, cancelled)
+    // are dropped quietly, as Go does.
+    if (call) call.frame(f.type, f.flags, f.payload);
+  }
+
+  #onClosed(err: Error | undefined): void {
+    const error =
+      this.#closing ?? new TtrpcError(err ? `ttrpc: closed: ${err.message}` : "ttrpc: closed", Code.Unavailable, { cause: err });
+    this.#closedError = error;
+    const calls = [...this.#calls.values()];
+    this.#calls.clear();
+    for (const c of calls) c.fail(error);
+    for (const l of this.#closeListeners) {
+      try {
+        l(error);
+      } catch {
+        // A listener's failure must not stop the others.
+      }
+    }
+    this.#closeListeners.clear();
+  }
+}
+
+/** One unary call in flight. */
+class UnaryCall implements CallState {
+  id = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #signal: AbortSignal | undefined;
+  #onAbort: (() => void) | undefined;
+  #done = false;
+
+  constructor(
+    readonly client: Client,
+    readonly method: MethodDef,
+    readonly resolve: (r: UnaryResponse) => void,
+    readonly reject: (e: unknown) => void,
+  ) {}
+
+  arm(deadline: number | undefined, signal: AbortSignal | undefined): void {
+    if (this.#done) return;
+    if (deadline !== undefined) {
+      this.#timer = setTimeout(() => this.#finish(deadlineError()), Math.max(0, deadline - Date.now()));
+    }
+    if (signal) {
+      this.#signal = signal;
+      this.#onAbort = () => this.#finish(abortError(signal));
+      signal.addEventListener("abort", this.#onAbort, { once: true });
+    }
+  }
+
+  frame(type: number, _flags: number, payload: Uint8Array): void {
+    if (type !== FrameType.Response) {
+      const name = type === FrameType.Data ? "data" : type === FrameType.Request ? "request" : "unknown";
+      this.#finish(protocolError(`unexpected "${name}" message received`));
+      return;
+    }
+    let message: unknown;
+    try {
+      const res = decodeResponse(payload);
+      if (res.status && res.status.code !== Code.OK) {
+        this.#finish(TtrpcError.fromStatus(res.status));
+        return;
+      }
+      message = this.method.decodeOutput(res.payload.length > 0 ? res.payload : EMPTY);
+    } catch (e) {
+      this.#finish(new TtrpcError(`ttrpc: error unmarshalling response: ${errText(e)}`, Code.Internal, { cause: e }));
+      return;
+    }
+    this.#finish(undefined, message);
+  }
+
+  fail(error: TtrpcError): void {
+    this.#finish(error);
+  }
+
+  #finish(error: TtrpcError | undefined, message?: unknown): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.client.forget(this.id);
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#onAbort) this.#signal?.removeEventListener("abort", this.#onAbort);
+    if (error) this.reject(error);
+    else this.resolve({ stream: false, message });
+  }
+}
+
+async function* single<T>(value: T): AsyncIterable<T> {
+  yield value;
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export { EMPTY as EMPTY_PAYLOAD };

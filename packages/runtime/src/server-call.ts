@@ -1,0 +1,251 @@
+import { Code } from "./code.js";
+import { errorText, oversizeError } from "./errors.js";
+import { FrameFlag } from "./frame.js";
+import type { HandlerContext } from "./handler-context.js";
+import type { CallNext, StreamRequest, UnaryRequest } from "./interceptor.js";
+import { MessageQueue } from "./message-queue.js";
+import type { Metadata } from "./metadata.js";
+import type { MethodDef } from "./method.js";
+import type { PeerInfo } from "./peer.js";
+import type { ServerConnection } from "./server-connection.js";
+import { TtrpcError } from "./ttrpc-error.js";
+
+/** A registered handler, untyped: the runtime checks shapes at call time. */
+export type AnyHandler = (request: never, context: HandlerContext) => unknown;
+
+const CLOSE = FrameFlag.RemoteClosed | FrameFlag.NoData;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The server side of one call: builds the handler context, runs the
+ * interceptors and the handler, and writes the result as a Response (unary,
+ * client-streaming, any error) or as Data frames ending in Data(0x05).
+ */
+export class ServerCall {
+  readonly id: number;
+  readonly def: MethodDef;
+  readonly context: HandlerContext;
+  /** Messages from the client, for client-streaming and bidi methods. */
+  readonly input: MessageQueue<unknown> | undefined;
+  readonly #conn: ServerConnection;
+  readonly #abort = new AbortController();
+  #timer: NodeJS.Timeout | undefined;
+  #fullTimer: NodeJS.Timeout | undefined;
+  #finished = false;
+  #remoteClosed: boolean;
+
+  constructor(
+    conn: ServerConnection,
+    id: number,
+    def: MethodDef,
+    metadata: Metadata,
+    deadline: number | undefined,
+    peer: PeerInfo | undefined,
+  ) {
+    this.#conn = conn;
+    this.id = id;
+    this.def = def;
+    const clientStreams = def.kind === "client_streaming" || def.kind === "bidi_streaming";
+    this.#remoteClosed = !clientStreams;
+    this.input = clientStreams
+      ? new MessageQueue(conn.streamBufferSize, { full: () => this.#onFull(), drained: () => this.#onDrained() })
+      : undefined;
+    this.context = {
+      service: def.service,
+      method: def.name,
+      metadata,
+      deadline,
+      signal: this.#abort.signal,
+      timeRemaining: () => (deadline === undefined ? undefined : deadline - Date.now()),
+      peer,
+    };
+    if (deadline !== undefined) {
+      // Enforced, unlike Go: the client has given up by now, so answer and
+      // let the handler see its signal abort.
+      this.#timer = setTimeout(
+        () => this.fail(new TtrpcError("deadline exceeded", Code.DeadlineExceeded)),
+        Math.max(0, deadline - Date.now()),
+      );
+    }
+  }
+
+  /** Whether the final frame has been sent (or the call was dropped). */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** Runs the call. `payload` is the Request payload. Never throws. */
+  async run(call: CallNext, payload: Uint8Array): Promise<void> {
+    const def = this.def;
+    const ctx = this.context;
+    try {
+      let req: UnaryRequest | StreamRequest;
+      if (def.kind === "unary" || def.kind === "server_streaming") {
+        let message: unknown;
+        try {
+          message = def.decodeInput(payload);
+        } catch (e) {
+          throw new TtrpcError(`ttrpc: error unmarshalling payload: ${errorText(e)}`, Code.Internal, { cause: e });
+        }
+        req =
+          def.kind === "unary"
+            ? { stream: false, method: def, message, metadata: ctx.metadata, deadline: ctx.deadline, signal: ctx.signal, context: ctx }
+            : { stream: true, method: def, message: once(message), metadata: ctx.metadata, deadline: ctx.deadline, signal: ctx.signal, context: ctx };
+      } else {
+        const input = this.input as MessageQueue<unknown>;
+        // A client-streaming Request that carries a payload gets it as the first message (Go does).
+        if (payload.length > 0) {
+          try {
+            input.push(def.decodeInput(payload));
+          } catch (e) {
+            throw new TtrpcError(`ttrpc: error unmarshalling payload: ${errorText(e)}`, Code.Internal, { cause: e });
+          }
+        }
+        req = { stream: true, method: def, message: input, metadata: ctx.metadata, deadline: ctx.deadline, signal: ctx.signal, context: ctx };
+      }
+      const res = await call(req);
+      if (this.#finished) return;
+      if (!res.stream) {
+        this.#respond(res.message);
+      } else if (def.kind === "unary" || def.kind === "client_streaming") {
+        for await (const m of res.message) {
+          this.#respond(m);
+          return;
+        }
+        throw new TtrpcError("ttrpc: handler produced no response", Code.Internal);
+      } else {
+        await this.#sendStream(res.message);
+      }
+    } catch (e) {
+      this.fail(toHandlerError(e));
+    }
+  }
+
+  /** An incoming Data frame for this call. */
+  data(flags: number, payload: Uint8Array): void {
+    const input = this.input;
+    if (!input) {
+      this.fail(new TtrpcError(`data frame received for method ${this.def.name}, which does not take a client stream`, Code.InvalidArgument));
+      return;
+    }
+    if (this.#remoteClosed) {
+      this.fail(new TtrpcError("data handling error: ttrpc: stream already closed by client", Code.InvalidArgument));
+      return;
+    }
+    if ((flags & FrameFlag.NoData) === 0) {
+      try {
+        input.push(this.def.decodeInput(payload));
+      } catch (e) {
+        this.fail(new TtrpcError(`ttrpc: error unmarshalling payload: ${errorText(e)}`, Code.Internal, { cause: e }));
+        return;
+      }
+    }
+    if ((flags & FrameFlag.RemoteClosed) !== 0) {
+      this.#remoteClosed = true;
+      input.end();
+      this.#conn.release(this);
+      if (payload.length > 0) {
+        // Go's rule: the close must be a separate empty frame.
+        this.#finish();
+        this.#conn.sendError(this.id, new TtrpcError("data close message cannot include data", Code.InvalidArgument));
+      }
+    }
+  }
+
+  /**
+   * Ends the call with an error Response (unless it already ended) and
+   * aborts the handler's signal with that error.
+   */
+  fail(error: TtrpcError): void {
+    if (this.#finished) return;
+    this.#finish(error);
+    this.#conn.sendError(this.id, error);
+  }
+
+  /** The connection went away: no frame can be sent, just stop. */
+  drop(error: TtrpcError): void {
+    if (this.#finished) return;
+    this.#finish(error);
+    this.input?.fail(error);
+  }
+
+  #respond(message: unknown): void {
+    if (this.#finished) return;
+    if (message === undefined || message === null) throw new TtrpcError("ttrpc: marshal called with nil", Code.Unknown);
+    let bytes: Uint8Array;
+    try {
+      bytes = this.def.encodeOutput(message);
+    } catch (e) {
+      throw new TtrpcError(`ttrpc: error marshaling payload: ${errorText(e)}`, Code.Internal, { cause: e });
+    }
+    if (!this.#conn.sendResponse(this.id, bytes)) return;
+    this.#finish();
+  }
+
+  async #sendStream(messages: AsyncIterable<unknown>): Promise<void> {
+    const conn = this.#conn;
+    const max = conn.maxMessageSize;
+    const it = messages[Symbol.asyncIterator]();
+    let exhausted = false;
+    try {
+      for (;;) {
+        const r = await it.next();
+        if (r.done) {
+          exhausted = true;
+          break;
+        }
+        if (this.#finished) break;
+        if (r.value === undefined || r.value === null) throw new TtrpcError("ttrpc: marshal called with nil", Code.Unknown);
+        let bytes: Uint8Array;
+        try {
+          bytes = this.def.encodeOutput(r.value);
+        } catch (e) {
+          throw new TtrpcError(`ttrpc: error marshaling payload: ${errorText(e)}`, Code.Internal, { cause: e });
+        }
+        if (bytes.length > max) throw oversizeError(bytes.length, max);
+        if (!conn.sendData(this.id, 0, bytes)) await conn.drainWrites();
+      }
+    } finally {
+      // Stop a generator that is still running (we failed or were dropped).
+      if (!exhausted) it.return?.()?.catch(() => {});
+    }
+    if (this.#finished) return;
+    this.#finish();
+    conn.sendData(this.id, CLOSE, EMPTY);
+  }
+
+  #onFull(): void {
+    this.#conn.hold(this);
+    this.#fullTimer = setTimeout(() => {
+      this.#fullTimer = undefined;
+      const err = new TtrpcError("data handling error: ttrpc: stream buffer full", Code.InvalidArgument);
+      this.input?.abort(err);
+      this.fail(err);
+    }, this.#conn.streamBufferTimeoutMs);
+  }
+
+  #onDrained(): void {
+    if (this.#fullTimer) clearTimeout(this.#fullTimer);
+    this.#fullTimer = undefined;
+    this.#conn.release(this);
+  }
+
+  #finish(reason?: TtrpcError): void {
+    this.#finished = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#fullTimer) clearTimeout(this.#fullTimer);
+    this.#conn.release(this);
+    this.#conn.callDone(this);
+    this.#abort.abort(reason ?? new TtrpcError("ttrpc: call completed", Code.Canceled));
+  }
+}
+
+function toHandlerError(e: unknown): TtrpcError {
+  if (e instanceof TtrpcError) return e;
+  // A plain Error becomes UNKNOWN with its message, as in Go.
+  return new TtrpcError(e instanceof Error ? e.message : String(e), Code.Unknown, { cause: e });
+}
+
+async function* once<T>(value: T): AsyncIterable<T> {
+  yield value;
+}

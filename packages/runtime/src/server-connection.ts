@@ -1,0 +1,184 @@
+import { Channel } from "./channel.js";
+import { Code } from "./code.js";
+import { decodeRequest, encodeResponse } from "./envelope.js";
+import { errorText, oversizeError } from "./errors.js";
+import { type Frame, FrameType } from "./frame.js";
+import { Metadata } from "./metadata.js";
+import type { PeerInfo } from "./peer.js";
+import { ServerCall } from "./server-call.js";
+import type { ServerCore } from "./server-core.js";
+import { TtrpcError } from "./ttrpc-error.js";
+import type { Duplex } from "node:stream";
+
+/**
+ * One accepted connection: enforces Go's stream-id rules, routes frames to
+ * calls, and writes their replies. Never throws into the socket's event
+ * loop; a bad frame costs one error Response, not the connection.
+ */
+export class ServerConnection {
+  readonly #channel: Channel;
+  readonly #server: ServerCore;
+  readonly #calls = new Map<number, ServerCall>();
+  readonly peer: PeerInfo | undefined;
+  #lastId = 0;
+  #draining = false;
+  #closed = false;
+  readonly #closedPromise: Promise<void>;
+  #resolveClosed!: () => void;
+
+  constructor(server: ServerCore, socket: Duplex, peer: PeerInfo | undefined) {
+    this.#server = server;
+    this.peer = peer;
+    this.#closedPromise = new Promise((r) => {
+      this.#resolveClosed = r;
+    });
+    this.#channel = new Channel(socket, server.maxMessageSize, {
+      frame: (f) => this.#onFrame(f),
+      oversize: (id, _type, _flags, length) => this.sendError(id, oversizeError(length, server.maxMessageSize)),
+      closed: (err) => this.#onClosed(err),
+    });
+  }
+
+  get maxMessageSize(): number {
+    return this.#server.maxMessageSize;
+  }
+
+  get streamBufferSize(): number {
+    return this.#server.streamBufferSize;
+  }
+
+  get streamBufferTimeoutMs(): number {
+    return this.#server.streamBufferTimeoutMs;
+  }
+
+  /** Calls in progress on this connection. */
+  get activeCalls(): number {
+    return this.#calls.size;
+  }
+
+  /** Whether the socket has closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Resolves when the socket has closed. */
+  whenClosed(): Promise<void> {
+    return this.#closedPromise;
+  }
+
+  /** Refuse new calls, close once the calls in progress are done. */
+  drain(): void {
+    this.#draining = true;
+    if (this.#calls.size === 0) this.#channel.end();
+  }
+
+  /** Close now: calls in progress get `error`, then the socket closes. */
+  terminate(error: TtrpcError): void {
+    for (const call of [...this.#calls.values()]) call.fail(error);
+    this.#channel.end();
+  }
+
+  /** Writes a Response carrying `payload` (OK). Oversize becomes an error Response. */
+  sendResponse(id: number, payload: Uint8Array): boolean {
+    const body = encodeResponse(undefined, payload);
+    if (body.length > this.#server.maxMessageSize) {
+      // Go drops the whole connection here; we fail just this call.
+      this.sendError(id, oversizeError(body.length, this.#server.maxMessageSize));
+      return false;
+    }
+    this.#channel.write(id, FrameType.Response, 0, body);
+    return true;
+  }
+
+  /** Writes an error Response. */
+  sendError(id: number, error: TtrpcError): void {
+    this.#channel.write(id, FrameType.Response, 0, encodeResponse(error.toStatus(), undefined));
+  }
+
+  /** Writes a Data frame; false means wait for {@link drain}. */
+  sendData(id: number, flags: number, payload: Uint8Array): boolean {
+    return this.#channel.write(id, FrameType.Data, flags, payload);
+  }
+
+  /** Waits for socket back-pressure to clear. */
+  drainWrites(): Promise<void> {
+    return this.#channel.drain();
+  }
+
+  hold(key: object): void {
+    this.#channel.hold(key);
+  }
+
+  release(key: object): void {
+    this.#channel.release(key);
+  }
+
+  /** A call sent its final frame. */
+  callDone(call: ServerCall): void {
+    if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
+    if (this.#draining && this.#calls.size === 0) this.#channel.end();
+    this.#server.callDone();
+  }
+
+  #onFrame(f: Frame): void {
+    const id = f.streamId;
+    if (id % 2 === 0) {
+      this.sendError(id, new TtrpcError("StreamID must be odd for client initiated streams", Code.InvalidArgument));
+      return;
+    }
+    if (f.type === FrameType.Request) {
+      if (id <= this.#lastId) {
+        this.sendError(id, new TtrpcError("StreamID cannot be re-used and must increment", Code.InvalidArgument));
+        return;
+      }
+      this.#lastId = id;
+      this.#onRequest(id, f.payload);
+    } else if (f.type === FrameType.Data) {
+      const call = this.#calls.get(id);
+      if (!call) {
+        this.sendError(id, new TtrpcError("StreamID is no longer active", Code.InvalidArgument));
+        return;
+      }
+      call.data(f.flags, f.payload);
+    }
+    // Any other type is ignored, for forward compatibility (as Go does).
+  }
+
+  #onRequest(id: number, payload: Uint8Array): void {
+    let req: ReturnType<typeof decodeRequest>;
+    try {
+      req = decodeRequest(payload);
+    } catch (e) {
+      this.sendError(id, new TtrpcError(`unmarshal request error: ${errorText(e)}`, Code.InvalidArgument));
+      return;
+    }
+    if (this.#draining || this.#server.shuttingDown) {
+      this.sendError(id, new TtrpcError("ttrpc: server shutting down", Code.Unavailable));
+      return;
+    }
+    const found = this.#server.lookup(req.service, req.method);
+    if (found instanceof TtrpcError) {
+      this.sendError(id, found);
+      return;
+    }
+    const metadata = new Metadata();
+    for (const kv of req.metadata) metadata.append(kv.key, kv.value);
+    const ns = req.timeoutNano;
+    const deadline = ns === 0n ? undefined : Date.now() + Number(ns) / 1e6;
+    const call = new ServerCall(this, id, found.def, metadata, deadline, this.peer);
+    // Registered before the handler runs, so a fast handler cannot race its
+    // own bookkeeping (Go's stream-map leak, #236).
+    this.#calls.set(id, call);
+    this.#server.callStarted();
+    void call.run(found.call, req.payload);
+  }
+
+  #onClosed(err: Error | undefined): void {
+    this.#closed = true;
+    const error = new TtrpcError(err ? `ttrpc: connection closed: ${err.message}` : "ttrpc: connection closed", Code.Unavailable);
+    for (const call of [...this.#calls.values()]) call.drop(error);
+    this.#calls.clear();
+    this.#server.connectionClosed(this);
+    this.#resolveClosed();
+  }
+}

@@ -1,0 +1,23 @@
+import type { CallNext } from "./interceptor.js";
+import type { MethodDef } from "./method.js";
+import type { ServerConnection } from "./server-connection.js";
+import type { TtrpcError } from "./ttrpc-error.js";
+
+/** A method ready to serve: its definition and its interceptor chain. */
+export interface RegisteredMethod {
+  readonly def: MethodDef;
+  readonly call: CallNext;
+}
+
+/** What a connection needs from its server. @internal */
+export interface ServerCore {
+  readonly maxMessageSize: number;
+  readonly streamBufferSize: number;
+  readonly streamBufferTimeoutMs: number;
+  readonly shuttingDown: boolean;
+  /** The method, or the UNIMPLEMENTED error Go sends. */
+  lookup(service: string, method: string): RegisteredMethod | TtrpcError;
+  callStarted(): void;
+  callDone(): void;
+  connectionClosed(conn: ServerConnection): void;
+}
