@@ -1,10 +1,10 @@
 // Go client (real containerd/ttrpc v1.2.x) → TypeScript server.
 // Every case of interop/go's client runs as one subtest and must pass.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
 import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
 import { Server } from "@ttrpc-ts/runtime";
-import { goClientCases, goPeerUnavailable, runGoClient, tempSocketDir, type GoCaseResult } from "./go-peer.js";
+import { type GoCaseResult, goClientCases, goPeerUnavailable, runGoClient, tempSocketDir } from "./go-peer.js";
 import { registerInteropServices } from "./services.js";
 
 const unavailable = goPeerUnavailable();
@@ -39,26 +39,24 @@ describe("Go client → TS server", { skip: unavailable }, () => {
   // so Go (exact length) cannot reach them; fixed in libuv 1.48 (Node 22).
   const [major = 0, minor = 0] = (process.versions.uv ?? "0.0").split(".").map(Number);
   const exactAbstract = major > 1 || (major === 1 && minor >= 48);
-  it(
-    "abstract socket address (@name) reachable by Go",
-    { skip: exactAbstract ? false : `libuv ${process.versions.uv} pads abstract socket names (fixed in libuv 1.48 / Node 22)` },
-    async () => {
-      const abstract = new Server();
-      registerInteropServices(abstract);
-      const name = `@ttrpc-ts-interop-${process.pid}`;
-      await abstract.listen(name);
-      try {
-        const r = await runGoClient(name, ["echo_scalars", "stream_echo"]);
-        assert.deepEqual(
-          r.map((x) => [x.case, x.ok, x.error]),
-          [
-            ["echo_scalars", true, ""],
-            ["stream_echo", true, ""],
-          ],
-        );
-      } finally {
-        await abstract.close();
-      }
-    },
-  );
+  it("abstract socket address (@name) reachable by Go", {
+    skip: exactAbstract ? false : `libuv ${process.versions.uv} pads abstract socket names (fixed in libuv 1.48 / Node 22)`,
+  }, async () => {
+    const abstract = new Server();
+    registerInteropServices(abstract);
+    const name = `@ttrpc-ts-interop-${process.pid}`;
+    await abstract.listen(name);
+    try {
+      const r = await runGoClient(name, ["echo_scalars", "stream_echo"]);
+      assert.deepEqual(
+        r.map((x) => [x.case, x.ok, x.error]),
+        [
+          ["echo_scalars", true, ""],
+          ["stream_echo", true, ""],
+        ],
+      );
+    } finally {
+      await abstract.close();
+    }
+  });
 });

@@ -1,7 +1,8 @@
 // TypeScript client → Go server (real containerd/ttrpc v1.2.x).
+
+import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { ChildProcess } from "node:child_process";
 import { clientCases } from "./client-cases.js";
 import { goPeerUnavailable, startGoServer, stopGoServer, tempSocketDir } from "./go-peer.js";
 

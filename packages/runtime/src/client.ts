@@ -1,8 +1,10 @@
 import type { Duplex } from "node:stream";
 import { abortError, type CallOptions, deadlineError, resolveDeadline, timeoutNano } from "./call-options.js";
 import { Channel } from "./channel.js";
+import { StreamCall } from "./client-stream.js";
 import { Code } from "./code.js";
 import { decodeResponse, encodeRequest } from "./envelope.js";
+import { oversizeError, protocolError } from "./errors.js";
 import { DEFAULT_MAX_MESSAGE_SIZE, type Frame, FrameFlag, FrameType } from "./frame.js";
 import {
   applyInterceptors,
@@ -15,8 +17,6 @@ import {
 } from "./interceptor.js";
 import { Metadata } from "./metadata.js";
 import { type MethodDef, type MethodInput, normalizeMethod } from "./method.js";
-import { oversizeError, protocolError } from "./errors.js";
-import { StreamCall } from "./client-stream.js";
 import { TtrpcError } from "./ttrpc-error.js";
 
 /** Options for {@link Client} and {@link connect}. */
@@ -172,7 +172,14 @@ export class Client {
    * a TtrpcError (nothing is written) when closed or when the request is too
    * large. @internal
    */
-  open(m: MethodDef, flags: number, payload: Uint8Array | undefined, metadata: Metadata, deadline: number | undefined, state: CallState): number {
+  open(
+    m: MethodDef,
+    flags: number,
+    payload: Uint8Array | undefined,
+    metadata: Metadata,
+    deadline: number | undefined,
+    state: CallState,
+  ): number {
     const closed = this.#closedError ?? this.#closing;
     if (closed) throw closed;
     const body = encodeRequest(m.service, m.name, payload, timeoutNano(deadline), metadata.size > 0 ? metadata : undefined);

@@ -1,7 +1,7 @@
 import type { DescService } from "@bufbuild/protobuf";
 import type { CallOptions } from "./call-options.js";
 import type { Client } from "./client.js";
-import { type ServiceDef, normalizeService, type TsProtoServiceDefinition } from "./method.js";
+import { normalizeService, type ServiceDef, type TsProtoServiceDefinition } from "./method.js";
 import type { ServiceClient, TsProtoServiceClient } from "./service-types.js";
 
 /**

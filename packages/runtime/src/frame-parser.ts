@@ -11,7 +11,7 @@ export interface FrameSink {
   oversize(streamId: number, type: number, flags: number, length: number): void;
 }
 
-const enum State {
+enum State {
   Header,
   Body,
   Skip,

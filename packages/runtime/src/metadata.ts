@@ -2,10 +2,7 @@
  * What a {@link Metadata} can be built from: another Metadata, a record of
  * one or many values per key, or `[key, value]` pairs.
  */
-export type MetadataInit =
-  | Metadata
-  | Readonly<Record<string, string | readonly string[]>>
-  | Iterable<readonly [string, string]>;
+export type MetadataInit = Metadata | Readonly<Record<string, string | readonly string[]>> | Iterable<readonly [string, string]>;
 
 /**
  * Request metadata: a multimap of string keys to string values, sent as

@@ -1,11 +1,4 @@
-import {
-  create,
-  type DescMethod,
-  type DescService,
-  fromBinary,
-  type Message,
-  toBinary,
-} from "@bufbuild/protobuf";
+import { create, type DescMethod, type DescService, fromBinary, type Message, toBinary } from "@bufbuild/protobuf";
 
 /** The four RPC kinds, named as in `@bufbuild/protobuf`'s `DescMethod.methodKind`. */
 export type MethodKind = "unary" | "server_streaming" | "client_streaming" | "bidi_streaming";

@@ -90,7 +90,15 @@ export class ServerCall {
         req =
           def.kind === "unary"
             ? { stream: false, method: def, message, metadata: ctx.metadata, deadline: ctx.deadline, signal: ctx.signal, context: ctx }
-            : { stream: true, method: def, message: once(message), metadata: ctx.metadata, deadline: ctx.deadline, signal: ctx.signal, context: ctx };
+            : {
+                stream: true,
+                method: def,
+                message: once(message),
+                metadata: ctx.metadata,
+                deadline: ctx.deadline,
+                signal: ctx.signal,
+                context: ctx,
+              };
       } else {
         const input = this.input as MessageQueue<unknown>;
         // A client-streaming Request that carries a payload gets it as the first message (Go does).
@@ -101,7 +109,15 @@ export class ServerCall {
             throw new TtrpcError(`ttrpc: error unmarshalling payload: ${errorText(e)}`, Code.Internal, { cause: e });
           }
         }
-        req = { stream: true, method: def, message: input, metadata: ctx.metadata, deadline: ctx.deadline, signal: ctx.signal, context: ctx };
+        req = {
+          stream: true,
+          method: def,
+          message: input,
+          metadata: ctx.metadata,
+          deadline: ctx.deadline,
+          signal: ctx.signal,
+          context: ctx,
+        };
       }
       const res = await call(req);
       if (this.#finished) return;
@@ -125,7 +141,9 @@ export class ServerCall {
   data(flags: number, payload: Uint8Array): void {
     const input = this.input;
     if (!input) {
-      this.fail(new TtrpcError(`data frame received for method ${this.def.name}, which does not take a client stream`, Code.InvalidArgument));
+      this.fail(
+        new TtrpcError(`data frame received for method ${this.def.name}, which does not take a client stream`, Code.InvalidArgument),
+      );
       return;
     }
     if (this.#remoteClosed) {

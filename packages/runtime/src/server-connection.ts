@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import { Channel } from "./channel.js";
 import { Code } from "./code.js";
 import { decodeRequest, encodeResponse } from "./envelope.js";
@@ -8,7 +9,6 @@ import type { PeerInfo } from "./peer.js";
 import { ServerCall } from "./server-call.js";
 import type { ServerCore } from "./server-core.js";
 import { TtrpcError } from "./ttrpc-error.js";
-import type { Duplex } from "node:stream";
 
 /**
  * One accepted connection: enforces Go's stream-id rules, routes frames to

@@ -1,18 +1,18 @@
-import { existsSync, chmodSync, lstatSync, unlinkSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, unlinkSync } from "node:fs";
 import * as net from "node:net";
 import type { Duplex } from "node:stream";
+import type { DescService } from "@bufbuild/protobuf";
 import { parseAddress } from "./address.js";
 import { Code } from "./code.js";
 import { DEFAULT_MAX_MESSAGE_SIZE } from "./frame.js";
 import { applyInterceptors, type Interceptor } from "./interceptor.js";
 import { invokeHandler } from "./invoke.js";
-import type { DescService } from "@bufbuild/protobuf";
 import { normalizeService, type ServiceDef, type ServiceInput, type TsProtoServiceDefinition } from "./method.js";
-import type { ServiceImpl, TsProtoServiceImpl } from "./service-types.js";
 import type { PeerInfo } from "./peer.js";
 import type { AnyHandler } from "./server-call.js";
 import { ServerConnection } from "./server-connection.js";
 import type { RegisteredMethod, ServerCore } from "./server-core.js";
+import type { ServiceImpl, TsProtoServiceImpl } from "./service-types.js";
 import { TtrpcError } from "./ttrpc-error.js";
 
 /** Options for {@link Server}. */
@@ -62,7 +62,6 @@ export class Server {
     const max = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     const bufferSize = options.streamBufferSize ?? 64;
     const bufferTimeout = options.streamBufferTimeoutMs ?? 1000;
-    // biome-ignore lint/complexity/noUselessThisAlias: the core closes over the server
     const self = this;
     this.#core = {
       maxMessageSize: max,

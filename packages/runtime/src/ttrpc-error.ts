@@ -1,5 +1,5 @@
 import { create, type DescMessage, type MessageInitShape, type MessageShape, type Registry } from "@bufbuild/protobuf";
-import { type Any, anyPack, anyUnpack, AnySchema, anyIs } from "@bufbuild/protobuf/wkt";
+import { type Any, AnySchema, anyIs, anyPack, anyUnpack } from "@bufbuild/protobuf/wkt";
 import { Code, codeName } from "./code.js";
 import { type Status, StatusSchema } from "./gen/google/rpc/status_pb.js";
 
@@ -51,6 +51,7 @@ export class TtrpcError extends Error {
    * would otherwise break `instanceof`).
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: subclasses keep the normal prototype check
     if (this !== TtrpcError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
   }

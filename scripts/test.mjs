@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// `npm test`: type-checks every package, checks lint and formatting, then
+// runs every test file of the repository in one node:test run, so the run
+// ends with one summary. Test files: *.test.ts under packages/*/src,
+// packages/*/test, interop/ts, test-fixtures and examples.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+process.chdir(root);
+
+function run(title, cmd, args) {
+  process.stdout.write(`\n==> ${title}\n`);
+  const r = spawnSync(cmd, args, { stdio: "inherit" });
+  if (r.status !== 0) {
+    process.stdout.write(`\n${title}: failed (exit ${r.status ?? r.signal})\n`);
+    process.exit(r.status || 1);
+  }
+}
+
+function findTests(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    if (name === "node_modules" || name === "dist" || name === "gen") continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) findTests(p, out);
+    else if (name.endsWith(".test.ts")) out.push(relative(root, p));
+  }
+  return out;
+}
+
+const tsconfigs = [
+  "packages/runtime/tsconfig.json",
+  "packages/protoc-gen-ttrpc-ts/tsconfig.json",
+  "packages/cli/tsconfig.json",
+  "interop/tsconfig.json",
+];
+for (const t of tsconfigs.filter((t) => existsSync(t))) run(`Type-check ${t}`, "npx", ["tsc", "-p", t, "--noEmit"]);
+
+run("Lint and format (biome)", "npx", ["biome", "check", "."]);
+
+if (existsSync("test-fixtures/check-golden.mjs")) run("Golden generated code", "node", ["test-fixtures/check-golden.mjs"]);
+
+const only = process.argv.slice(2);
+const files =
+  only.length > 0
+    ? only
+    : [
+        ...readdirSync("packages").flatMap((p) => [...findTests(join("packages", p, "src")), ...findTests(join("packages", p, "test"))]),
+        ...findTests("interop/ts"),
+        ...findTests("test-fixtures"),
+        ...findTests("examples"),
+      ].sort();
+run(`Tests (${files.length} files)`, process.execPath, [
+  "--conditions=@ttrpc-ts/source",
+  "--import",
+  "tsx",
+  "--test",
+  "--test-reporter=spec",
+  ...files,
+]);
