@@ -61,7 +61,7 @@ export {
 export type { PeerInfo } from "./peer.js";
 // --- Serving ---
 /** A ttrpc server. */
-export { Server, type ServerOptions, type ShutdownOptions } from "./server.js";
+export { type IncomingConnection, Server, type ServerOptions, type ShutdownOptions } from "./server.js";
 // --- Types for clients and implementations ---
 /** Mapped types for typed clients and service implementations. */
 export type {

@@ -22,13 +22,21 @@ export class ServerConnection {
   readonly peer: PeerInfo | undefined;
   #lastId = 0;
   #draining = false;
+  #refusal: TtrpcError | undefined;
+  #lastActivity = 0;
+  #idleTimer: NodeJS.Timeout | undefined;
   #closed = false;
   readonly #closedPromise: Promise<void>;
   #resolveClosed!: () => void;
 
-  constructor(server: ServerCore, socket: Duplex, peer: PeerInfo | undefined) {
+  /**
+   * `refusal`: the connection is over a server limit; the first Request is
+   * answered with this error and the connection closed.
+   */
+  constructor(server: ServerCore, socket: Duplex, peer: PeerInfo | undefined, refusal?: TtrpcError) {
     this.#server = server;
     this.peer = peer;
+    this.#refusal = refusal;
     this.#closedPromise = new Promise((r) => {
       this.#resolveClosed = r;
     });
@@ -37,6 +45,13 @@ export class ServerConnection {
       oversize: (id, _type, _flags, length) => this.sendError(id, oversizeError(length, server.maxMessageSize)),
       closed: (err) => this.#onClosed(err),
     });
+    if (refusal) {
+      // A peer that never sends a Request is not kept waiting for one.
+      setTimeout(() => this.#channel.destroy(), 5000).unref();
+    } else if (server.idleTimeoutMs > 0) {
+      this.#lastActivity = Date.now();
+      this.#armIdle(server.idleTimeoutMs);
+    }
   }
 
   get maxMessageSize(): number {
@@ -116,11 +131,13 @@ export class ServerConnection {
   /** A call sent its final frame. */
   callDone(call: ServerCall): void {
     if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
+    if (this.#idleTimer) this.#lastActivity = Date.now();
     if (this.#draining && this.#calls.size === 0) this.#channel.end();
     this.#server.callDone();
   }
 
   #onFrame(f: Frame): void {
+    if (this.#idleTimer) this.#lastActivity = Date.now();
     const id = f.streamId;
     if (id % 2 === 0) {
       this.sendError(id, new TtrpcError("StreamID must be odd for client initiated streams", Code.InvalidArgument));
@@ -152,8 +169,18 @@ export class ServerConnection {
       this.sendError(id, new TtrpcError(`unmarshal request error: ${errorText(e)}`, Code.InvalidArgument));
       return;
     }
+    if (this.#refusal) {
+      this.sendError(id, this.#refusal);
+      this.#channel.end();
+      return;
+    }
     if (this.#draining || this.#server.shuttingDown) {
       this.sendError(id, new TtrpcError("ttrpc: server shutting down", Code.Unavailable));
+      return;
+    }
+    const limit = this.#server.maxConcurrentStreams;
+    if (limit > 0 && this.#calls.size >= limit) {
+      this.sendError(id, new TtrpcError(`ttrpc: too many concurrent streams on this connection (limit ${limit})`, Code.ResourceExhausted));
       return;
     }
     const found = this.#server.lookup(req.service, req.method);
@@ -173,8 +200,19 @@ export class ServerConnection {
     void call.run(found.call, req.payload);
   }
 
+  /** Closes the connection once it has had no calls and no frames for `ms`. */
+  #armIdle(ms: number): void {
+    this.#idleTimer = setTimeout(() => {
+      const quiet = Date.now() - this.#lastActivity;
+      if (this.#calls.size === 0 && quiet >= ms) this.#channel.end();
+      else this.#armIdle(this.#calls.size === 0 ? ms - quiet : ms);
+    }, ms);
+    this.#idleTimer.unref();
+  }
+
   #onClosed(err: Error | undefined): void {
     this.#closed = true;
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
     const error = new TtrpcError(err ? `ttrpc: connection closed: ${err.message}` : "ttrpc: connection closed", Code.Unavailable);
     for (const call of [...this.#calls.values()]) call.drop(error);
     this.#calls.clear();

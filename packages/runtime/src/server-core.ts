@@ -15,6 +15,10 @@ export interface ServerCore {
   readonly streamBufferSize: number;
   readonly streamBufferTimeoutMs: number;
   readonly shuttingDown: boolean;
+  /** Most calls in progress per connection; 0 means no limit. */
+  readonly maxConcurrentStreams: number;
+  /** Close connections without calls after this many ms without frames; 0 means never. */
+  readonly idleTimeoutMs: number;
   /** The method, or the UNIMPLEMENTED error Go sends. */
   lookup(service: string, method: string): RegisteredMethod | TtrpcError;
   callStarted(): void;

@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, lstatSync, unlinkSync } from "node:fs";
+import type { Socket } from "node:net";
 import * as net from "node:net";
 import type { Duplex } from "node:stream";
 import type { DescService } from "@bufbuild/protobuf";
@@ -30,6 +31,37 @@ export interface ServerOptions {
   streamBufferTimeoutMs?: number;
   /** File mode of unix sockets created by {@link Server.listen}. Default 0o600 (owner only). */
   socketMode?: number;
+  /**
+   * Most open connections. Past it, a new connection's first Request is
+   * answered RESOURCE_EXHAUSTED and the connection closed. Default: no limit.
+   */
+  maxConnections?: number;
+  /**
+   * Most calls in progress per connection; more are refused with
+   * RESOURCE_EXHAUSTED. Default: no limit (as Go).
+   */
+  maxConcurrentStreams?: number;
+  /** Close connections that have had no call and no frame for this many ms. Default: never. */
+  idleTimeoutMs?: number;
+  /**
+   * Works out who is connecting (uid, gid, pid), for `context.peer` and
+   * `onConnection`. Node cannot read SO_PEERCRED itself; the optional
+   * package `@ttrpc-ts/peercred` provides one.
+   */
+  peerCredentials?: (socket: Socket) => PeerInfo | undefined;
+  /**
+   * Runs for each accepted connection before any frame is read. Return (or
+   * resolve) false, or throw, to refuse it: the socket is closed at once.
+   */
+  onConnection?: (connection: IncomingConnection) => boolean | Promise<boolean>;
+}
+
+/** What {@link ServerOptions.onConnection} gets. */
+export interface IncomingConnection {
+  /** The accepted socket. */
+  readonly socket: Socket;
+  /** The peer's credentials, when `peerCredentials` is set and could read them. */
+  readonly peer: PeerInfo | undefined;
 }
 
 /** Options for {@link Server.shutdown}. */
@@ -52,6 +84,9 @@ export class Server {
   readonly #interceptors: Interceptor[];
   readonly #socketMode: number;
   readonly #core: ServerCore;
+  readonly #maxConnections: number;
+  readonly #peerCredentials: ServerOptions["peerCredentials"];
+  readonly #onConnection: ServerOptions["onConnection"];
   #active = 0;
   #state: "open" | "shutdown" | "closed" = "open";
   #idleWaiters: Array<() => void> = [];
@@ -62,11 +97,16 @@ export class Server {
     const max = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     const bufferSize = options.streamBufferSize ?? 64;
     const bufferTimeout = options.streamBufferTimeoutMs ?? 1000;
+    this.#maxConnections = options.maxConnections ?? 0;
+    this.#peerCredentials = options.peerCredentials;
+    this.#onConnection = options.onConnection;
     const self = this;
     this.#core = {
       maxMessageSize: max,
       streamBufferSize: bufferSize,
       streamBufferTimeoutMs: bufferTimeout,
+      maxConcurrentStreams: options.maxConcurrentStreams ?? 0,
+      idleTimeoutMs: options.idleTimeoutMs ?? 0,
       get shuttingDown() {
         return self.#state !== "open";
       },
@@ -130,7 +170,7 @@ export class Server {
     if (this.#state !== "open") throw new Error("server is shut down");
     const { path, abstract } = parseAddress(address);
     if (!abstract) await clearStaleSocket(path);
-    const server = net.createServer((socket) => this.serve(socket));
+    const server = net.createServer((socket) => void this.#accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       // Bind with a restrictive umask so the socket is never briefly open to others.
@@ -158,8 +198,35 @@ export class Server {
       socket.destroy();
       return;
     }
-    const conn = new ServerConnection(this.#core, socket, peer);
-    if (!conn.closed) this.#connections.add(conn);
+    const full = this.#maxConnections > 0 && this.#connections.size >= this.#maxConnections;
+    const refusal = full
+      ? new TtrpcError(`ttrpc: server connection limit (${this.#maxConnections}) reached`, Code.ResourceExhausted)
+      : undefined;
+    const conn = new ServerConnection(this.#core, socket, peer, refusal);
+    if (!conn.closed && !refusal) this.#connections.add(conn);
+  }
+
+  async #accept(socket: Socket): Promise<void> {
+    socket.on("error", () => {});
+    let peer: PeerInfo | undefined;
+    try {
+      peer = this.#peerCredentials?.(socket);
+    } catch {
+      peer = undefined;
+    }
+    if (this.#onConnection) {
+      let ok = false;
+      try {
+        ok = await this.#onConnection({ socket, peer });
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        socket.destroy();
+        return;
+      }
+    }
+    this.serve(socket, peer);
   }
 
   /**
