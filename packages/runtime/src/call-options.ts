@@ -31,11 +31,14 @@ export function resolveDeadline(options: CallOptions | undefined, defaultTimeout
   return deadline;
 }
 
-/** `timeout_nano` for a deadline: whole nanoseconds left, at least 1. */
-export function timeoutNano(deadline: number | undefined): bigint {
-  if (deadline === undefined) return 0n;
-  const ms = deadline - Date.now();
-  return ms <= 0 ? 1n : BigInt(Math.round(ms * 1e6));
+/**
+ * `timeout_nano` for a deadline: whole nanoseconds left, at least 1, at most
+ * 2^53 - 1 (about 104 days); 0 when there is no deadline.
+ */
+export function timeoutNano(deadline: number | undefined): number {
+  if (deadline === undefined) return 0;
+  const ns = Math.round((deadline - Date.now()) * 1e6);
+  return ns <= 0 ? 1 : Math.min(ns, Number.MAX_SAFE_INTEGER);
 }
 
 /** The error a call ends with when its deadline passes. */

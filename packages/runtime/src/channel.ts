@@ -85,6 +85,37 @@ export class Channel {
     return this.socket.write(payload);
   }
 
+  /**
+   * Writes one frame whose payload is `parts` back to back (`length` bytes).
+   * Small frames are joined into one buffer; large payload pieces are
+   * written as they are, corked with the header, so they are never copied.
+   */
+  writeParts(streamId: number, type: number, flags: number, parts: readonly Uint8Array[], length: number): boolean {
+    if (parts.length === 1) return this.write(streamId, type, flags, parts[0] as Uint8Array);
+    if (this.#closed || this.socket.writableEnded || this.socket.destroyed) return false;
+    if (!this.#corked) {
+      this.#corked = true;
+      this.socket.cork();
+      process.nextTick(() => this.#uncork());
+    }
+    if (length <= COPY_LIMIT) {
+      const b = Buffer.allocUnsafe(FRAME_HEADER_LENGTH + length);
+      b.writeUInt32BE(length, 0);
+      b.writeUInt32BE(streamId, 4);
+      b[8] = type;
+      b[9] = flags;
+      let at = FRAME_HEADER_LENGTH;
+      for (const p of parts) {
+        b.set(p, at);
+        at += p.length;
+      }
+      return this.socket.write(b);
+    }
+    let ok = this.socket.write(encodeFrameHeader(length, streamId, type, flags));
+    for (const p of parts) if (p.length > 0) ok = this.socket.write(p);
+    return ok;
+  }
+
   /** Resolves when the socket's write buffer has drained, or the channel closed. */
   drain(): Promise<void> {
     if (this.#closed || !this.socket.writableNeedDrain) return Promise.resolve();

@@ -1,12 +1,12 @@
 import { abortError, deadlineError } from "./call-options.js";
 import type { CallState, Client } from "./client.js";
 import { Code } from "./code.js";
-import { decodeResponse } from "./envelope.js";
 import { errorText, oversizeError, protocolError } from "./errors.js";
 import { FrameFlag, FrameType } from "./frame.js";
 import type { StreamRequest } from "./interceptor.js";
 import { MessageQueue } from "./message-queue.js";
 import { TtrpcError } from "./ttrpc-error.js";
+import { decodeResponseFast } from "./wire-envelope.js";
 
 const EMPTY = new Uint8Array(0);
 const CLOSE = FrameFlag.RemoteClosed | FrameFlag.NoData;
@@ -99,7 +99,7 @@ export class StreamCall implements CallState {
     if (type === FrameType.Response) {
       let error: TtrpcError | undefined;
       try {
-        const res = decodeResponse(payload);
+        const res = decodeResponseFast(payload);
         if (res.status && res.status.code !== Code.OK) error = TtrpcError.fromStatus(res.status);
         else if (!this.#serverStreams) this.queue.push(this.#req.method.decodeOutput(res.payload));
       } catch (e) {

@@ -3,7 +3,6 @@ import { abortError, type CallOptions, deadlineError, resolveDeadline, timeoutNa
 import { Channel } from "./channel.js";
 import { StreamCall } from "./client-stream.js";
 import { Code } from "./code.js";
-import { decodeResponse, encodeRequest } from "./envelope.js";
 import { oversizeError, protocolError } from "./errors.js";
 import { DEFAULT_MAX_MESSAGE_SIZE, type Frame, FrameFlag, FrameType } from "./frame.js";
 import {
@@ -18,6 +17,7 @@ import {
 import { Metadata } from "./metadata.js";
 import { type MethodDef, type MethodInput, normalizeMethod } from "./method.js";
 import { TtrpcError } from "./ttrpc-error.js";
+import { decodeResponseFast, encodeRequestHead, encodeRequestParts } from "./wire-envelope.js";
 
 /** Options for {@link Client} and {@link connect}. */
 export interface ClientOptions {
@@ -54,6 +54,10 @@ export interface CallState {
 }
 
 const EMPTY = new Uint8Array(0);
+// Shared by calls without metadata; never modified (no interceptor sees it).
+const EMPTY_METADATA = new Metadata();
+// Encoded service and method fields, per method: the same for every call.
+const heads = new WeakMap<MethodDef, Uint8Array>();
 
 /**
  * A ttrpc client connection. Any number of calls and streams share it,
@@ -72,6 +76,7 @@ export class Client {
   /** @internal */
   readonly streamBufferTimeoutMs: number;
   readonly #streamOpenFlags: number;
+  readonly #intercepted: boolean;
   #nextId = 1;
   #closedError: TtrpcError | undefined;
   #closing: TtrpcError | undefined;
@@ -83,6 +88,7 @@ export class Client {
     this.streamBufferTimeoutMs = options.streamBufferTimeoutMs ?? 1000;
     this.#streamOpenFlags = options.streamOpenFlags ?? FrameFlag.RemoteOpen;
     if (options.onClose) this.#closeListeners.add(options.onClose);
+    this.#intercepted = (options.interceptors?.length ?? 0) > 0;
     this.#call = applyInterceptors((req) => (req.stream ? this.#openStream(req) : this.#unary(req)), options.interceptors);
     this.#channel = new Channel(socket, this.#max, {
       frame: (f) => this.#onFrame(f),
@@ -136,18 +142,23 @@ export class Client {
   }
 
   /** Calls a unary method. */
-  async unary<I, O>(method: MethodInput, request: I, options?: CallOptions): Promise<O> {
-    const m = normalizeMethod<I, O>(method);
-    const res = await this.#call({
+  unary<I, O>(method: MethodInput, request: I, options?: CallOptions): Promise<O> {
+    const m = normalizeMethod<I, O>(method) as MethodDef;
+    const md = options?.metadata;
+    const deadline = resolveDeadline(options, this.#defaultTimeout);
+    if (!this.#intercepted) {
+      // No interceptors: skip the request/response wrappers.
+      return this.#unaryCall(m, request, md === undefined ? EMPTY_METADATA : new Metadata(md), deadline, options?.signal) as Promise<O>;
+    }
+    return this.#call({
       stream: false,
-      method: m as MethodDef,
+      method: m,
       message: request,
-      metadata: new Metadata(options?.metadata),
-      deadline: resolveDeadline(options, this.#defaultTimeout),
+      metadata: new Metadata(md),
+      deadline,
       signal: options?.signal,
       context: undefined,
-    });
-    return res.message as O;
+    }).then((res) => res.message as O);
   }
 
   /** Calls a server-streaming method; iterate the result to receive. */
@@ -182,13 +193,18 @@ export class Client {
   ): number {
     const closed = this.#closedError ?? this.#closing;
     if (closed) throw closed;
-    const body = encodeRequest(m.service, m.name, payload, timeoutNano(deadline), metadata.size > 0 ? metadata : undefined);
+    let head = heads.get(m);
+    if (head === undefined) {
+      head = encodeRequestHead(m.service, m.name);
+      heads.set(m, head);
+    }
+    const body = encodeRequestParts(head, payload, timeoutNano(deadline), metadata.size > 0 ? metadata : undefined);
     if (body.length > this.#max) throw oversizeError(body.length, this.#max);
     if (this.#nextId > 0xffffffff) throw new TtrpcError("ttrpc: stream ids exhausted on this connection", Code.ResourceExhausted);
     const id = this.#nextId;
     this.#nextId += 2;
     this.#calls.set(id, state);
-    this.#channel.write(id, FrameType.Request, flags, body);
+    this.#channel.writeParts(id, FrameType.Request, flags, body.parts, body.length);
     return id;
   }
 
@@ -260,23 +276,32 @@ export class Client {
   }
 
   #unary(req: UnaryRequest): Promise<UnaryResponse> {
-    return new Promise<UnaryResponse>((resolve, reject) => {
-      const signal = req.signal;
+    return this.#unaryCall(req.method, req.message, req.metadata, req.deadline, req.signal).then((message) => ({ stream: false, message }));
+  }
+
+  #unaryCall(
+    method: MethodDef,
+    message: unknown,
+    metadata: Metadata,
+    deadline: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
       if (signal?.aborted) return reject(abortError(signal));
-      if (req.deadline !== undefined && req.deadline <= Date.now()) return reject(deadlineError());
+      if (deadline !== undefined && deadline <= Date.now()) return reject(deadlineError());
       let payload: Uint8Array;
       try {
-        payload = req.method.encodeInput(req.message);
+        payload = method.encodeInput(message);
       } catch (e) {
         return reject(TtrpcError.from(e, Code.InvalidArgument));
       }
-      const call = new UnaryCall(this, req.method, resolve, reject);
+      const call = new UnaryCall(this, method, resolve, reject);
       try {
-        call.id = this.open(req.method, 0, payload, req.metadata, req.deadline, call);
+        call.id = this.open(method, 0, payload, metadata, deadline, call);
       } catch (e) {
         return reject(TtrpcError.from(e, Code.Internal));
       }
-      call.arm(req.deadline, signal);
+      call.arm(deadline, signal);
     });
   }
 
@@ -322,7 +347,7 @@ class UnaryCall implements CallState {
   constructor(
     readonly client: Client,
     readonly method: MethodDef,
-    readonly resolve: (r: UnaryResponse) => void,
+    readonly resolve: (message: unknown) => void,
     readonly reject: (e: unknown) => void,
   ) {}
 
@@ -346,7 +371,7 @@ class UnaryCall implements CallState {
     }
     let message: unknown;
     try {
-      const res = decodeResponse(payload);
+      const res = decodeResponseFast(payload);
       if (res.status && res.status.code !== Code.OK) {
         this.#finish(TtrpcError.fromStatus(res.status));
         return;
@@ -370,7 +395,7 @@ class UnaryCall implements CallState {
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#onAbort) this.#signal?.removeEventListener("abort", this.#onAbort);
     if (error) this.reject(error);
-    else this.resolve({ stream: false, message });
+    else this.resolve(message);
   }
 }
 

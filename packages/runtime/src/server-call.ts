@@ -24,11 +24,10 @@ const EMPTY = new Uint8Array(0);
 export class ServerCall {
   readonly id: number;
   readonly def: MethodDef;
-  readonly context: HandlerContext;
+  readonly context: CallContext;
   /** Messages from the client, for client-streaming and bidi methods. */
   readonly input: MessageQueue<unknown> | undefined;
   readonly #conn: ServerConnection;
-  readonly #abort = new AbortController();
   #timer: NodeJS.Timeout | undefined;
   #fullTimer: NodeJS.Timeout | undefined;
   #finished = false;
@@ -50,15 +49,7 @@ export class ServerCall {
     this.input = clientStreams
       ? new MessageQueue(conn.streamBufferSize, { full: () => this.#onFull(), drained: () => this.#onDrained() })
       : undefined;
-    this.context = {
-      service: def.service,
-      method: def.name,
-      metadata,
-      deadline,
-      signal: this.#abort.signal,
-      timeRemaining: () => (deadline === undefined ? undefined : deadline - Date.now()),
-      peer,
-    };
+    this.context = new CallContext(def, metadata, deadline, peer);
     if (deadline !== undefined) {
       // Enforced, unlike Go: the client has given up by now, so answer and
       // let the handler see its signal abort.
@@ -79,26 +70,14 @@ export class ServerCall {
     const def = this.def;
     const ctx = this.context;
     try {
-      let req: UnaryRequest | StreamRequest;
+      let message: unknown;
       if (def.kind === "unary" || def.kind === "server_streaming") {
-        let message: unknown;
         try {
           message = def.decodeInput(payload);
         } catch (e) {
           throw new TtrpcError(`ttrpc: error unmarshalling payload: ${errorText(e)}`, Code.Internal, { cause: e });
         }
-        req =
-          def.kind === "unary"
-            ? { stream: false, method: def, message, metadata: ctx.metadata, deadline: ctx.deadline, signal: ctx.signal, context: ctx }
-            : {
-                stream: true,
-                method: def,
-                message: once(message),
-                metadata: ctx.metadata,
-                deadline: ctx.deadline,
-                signal: ctx.signal,
-                context: ctx,
-              };
+        if (def.kind === "server_streaming") message = once(message);
       } else {
         const input = this.input as MessageQueue<unknown>;
         // A client-streaming Request that carries a payload gets it as the first message (Go does).
@@ -109,16 +88,20 @@ export class ServerCall {
             throw new TtrpcError(`ttrpc: error unmarshalling payload: ${errorText(e)}`, Code.Internal, { cause: e });
           }
         }
-        req = {
-          stream: true,
-          method: def,
-          message: input,
-          metadata: ctx.metadata,
-          deadline: ctx.deadline,
-          signal: ctx.signal,
-          context: ctx,
-        };
+        message = input;
       }
+      const req = {
+        stream: def.kind !== "unary",
+        method: def,
+        message,
+        metadata: ctx.metadata,
+        deadline: ctx.deadline,
+        // A getter, so the AbortController is only made when someone looks.
+        get signal() {
+          return ctx.signal;
+        },
+        context: ctx,
+      } as UnaryRequest | StreamRequest;
       const res = await call(req);
       if (this.#finished) return;
       if (!res.stream) {
@@ -254,7 +237,49 @@ export class ServerCall {
     if (this.#fullTimer) clearTimeout(this.#fullTimer);
     this.#conn.release(this);
     this.#conn.callDone(this);
-    this.#abort.abort(reason ?? new TtrpcError("ttrpc: call completed", Code.Canceled));
+    this.context.abort(reason ?? new TtrpcError("ttrpc: call completed", Code.Canceled));
+  }
+}
+
+/**
+ * The handler's context. Its AbortController is only created when a handler
+ * (or interceptor) reads `signal`, so calls that never look cost nothing.
+ */
+class CallContext implements HandlerContext {
+  readonly service: string;
+  readonly method: string;
+  readonly metadata: Metadata;
+  readonly deadline: number | undefined;
+  readonly peer: PeerInfo | undefined;
+  #controller: AbortController | undefined;
+  #reason: unknown;
+  #aborted = false;
+
+  constructor(def: MethodDef, metadata: Metadata, deadline: number | undefined, peer: PeerInfo | undefined) {
+    this.service = def.service;
+    this.method = def.name;
+    this.metadata = metadata;
+    this.deadline = deadline;
+    this.peer = peer;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  timeRemaining(): number | undefined {
+    return this.deadline === undefined ? undefined : this.deadline - Date.now();
+  }
+
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
   }
 }
 

@@ -1,7 +1,6 @@
 import type { Duplex } from "node:stream";
 import { Channel } from "./channel.js";
 import { Code } from "./code.js";
-import { decodeRequest, encodeResponse } from "./envelope.js";
 import { errorText, oversizeError } from "./errors.js";
 import { type Frame, FrameType } from "./frame.js";
 import { Metadata } from "./metadata.js";
@@ -9,6 +8,7 @@ import type { PeerInfo } from "./peer.js";
 import { ServerCall } from "./server-call.js";
 import type { ServerCore } from "./server-core.js";
 import { TtrpcError } from "./ttrpc-error.js";
+import { type DecodedRequest, decodeRequestFast, encodeErrorResponse, encodeOkResponseParts } from "./wire-envelope.js";
 
 /**
  * One accepted connection: enforces Go's stream-id rules, routes frames to
@@ -95,19 +95,19 @@ export class ServerConnection {
 
   /** Writes a Response carrying `payload` (OK). Oversize becomes an error Response. */
   sendResponse(id: number, payload: Uint8Array): boolean {
-    const body = encodeResponse(undefined, payload);
+    const body = encodeOkResponseParts(payload);
     if (body.length > this.#server.maxMessageSize) {
       // Go drops the whole connection here; we fail just this call.
       this.sendError(id, oversizeError(body.length, this.#server.maxMessageSize));
       return false;
     }
-    this.#channel.write(id, FrameType.Response, 0, body);
+    this.#channel.writeParts(id, FrameType.Response, 0, body.parts, body.length);
     return true;
   }
 
   /** Writes an error Response. */
   sendError(id: number, error: TtrpcError): void {
-    this.#channel.write(id, FrameType.Response, 0, encodeResponse(error.toStatus(), undefined));
+    this.#channel.write(id, FrameType.Response, 0, encodeErrorResponse(error.toStatus()));
   }
 
   /** Writes a Data frame; false means wait for {@link drain}. */
@@ -162,9 +162,9 @@ export class ServerConnection {
   }
 
   #onRequest(id: number, payload: Uint8Array): void {
-    let req: ReturnType<typeof decodeRequest>;
+    let req: DecodedRequest;
     try {
-      req = decodeRequest(payload);
+      req = decodeRequestFast(payload);
     } catch (e) {
       this.sendError(id, new TtrpcError(`unmarshal request error: ${errorText(e)}`, Code.InvalidArgument));
       return;
@@ -188,10 +188,9 @@ export class ServerConnection {
       this.sendError(id, found);
       return;
     }
-    const metadata = new Metadata();
-    for (const kv of req.metadata) metadata.append(kv.key, kv.value);
+    const metadata = new Metadata(req.metadata);
     const ns = req.timeoutNano;
-    const deadline = ns === 0n ? undefined : Date.now() + Number(ns) / 1e6;
+    const deadline = ns === 0 ? undefined : Date.now() + ns / 1e6;
     const call = new ServerCall(this, id, found.def, metadata, deadline, this.peer);
     // Registered before the handler runs, so a fast handler cannot race its
     // own bookkeeping (Go's stream-map leak, #236).
