@@ -2,7 +2,10 @@
 export interface QueueHooks {
   /** The queue reached its high-water mark. */
   full?(): void;
-  /** A full queue was read back down below half its high-water mark. */
+  /**
+   * A full queue was read from and has room again. With `full`, this lets
+   * the owner time how long the consumer makes no progress at all.
+   */
   drained?(): void;
   /** The consumer stopped reading (`return()` or `throw()` on the iterator). */
   cancel?(): void;
@@ -97,7 +100,7 @@ export class MessageQueue<T> implements AsyncIterableIterator<T> {
         this.#items = this.#items.slice(this.#head);
         this.#head = 0;
       }
-      if (this.#full && this.length * 2 < this.#hwm) {
+      if (this.#full && this.length < this.#hwm) {
         this.#full = false;
         this.#hooks.drained?.();
       }
