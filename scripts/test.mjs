@@ -40,6 +40,7 @@ const tsconfigs = [
   "packages/protoc-gen-ttrpc-ts/tsconfig.json",
   "packages/cli/tsconfig.json",
   "interop/tsconfig.json",
+  "examples/basic/tsconfig.json",
 ];
 for (const t of tsconfigs.filter((t) => existsSync(t))) run(`Type-check ${t}`, "npx", ["tsc", "-p", t, "--noEmit"]);
 
