@@ -1,0 +1,41 @@
+import { fromBinary } from "@bufbuild/protobuf";
+import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
+import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { CliError } from "../cli-error.js";
+import { compileProtos } from "./compile-protos.js";
+import { readDescriptorSet } from "./read-descriptor-set.js";
+import { buildSchema, type Schema } from "./schema.js";
+
+/** The schema options every command takes. */
+export interface SchemaOptions {
+  /** `--proto FILE`, repeatable. */
+  proto?: string[] | undefined;
+  /** `-I DIR` / `--import-path DIR`, repeatable. */
+  importPath?: string[] | undefined;
+  /** `--descriptor-set FILE`, repeatable. */
+  descriptorSet?: string[] | undefined;
+}
+
+/**
+ * Loads the schema a command needs. ttrpc has no server reflection, so the
+ * types must come from `.proto` files (compiled with buf) or from
+ * descriptor sets; both may be combined.
+ */
+export async function loadSchema(options: SchemaOptions): Promise<Schema> {
+  const protos = options.proto ?? [];
+  const sets = options.descriptorSet ?? [];
+  if (protos.length === 0 && sets.length === 0) {
+    if ((options.importPath ?? []).length > 0) throw new CliError("-I only says where imports are found; name the files with --proto FILE");
+    throw new CliError(
+      "no schema: pass --proto FILE (plus -I DIR for its imports) or --descriptor-set FILE; " +
+        "ttrpc servers cannot describe themselves, so the tool needs the service definitions",
+    );
+  }
+  const files: FileDescriptorProto[] = [];
+  if (protos.length > 0) {
+    const bytes = await compileProtos({ files: protos, includeDirs: options.importPath ?? [] });
+    files.push(...fromBinary(FileDescriptorSetSchema, bytes).file);
+  }
+  for (const set of sets) files.push(...readDescriptorSet(set));
+  return buildSchema(files);
+}
