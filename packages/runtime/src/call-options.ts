@@ -21,7 +21,8 @@ export interface CallOptions {
 /** The absolute deadline (epoch ms) that options ask for, if any. */
 export function resolveDeadline(options: CallOptions | undefined, defaultTimeoutMs: number | undefined): number | undefined {
   let deadline: number | undefined;
-  const timeout = options?.timeoutMs ?? defaultTimeoutMs;
+  // The default applies only to calls that ask for neither a timeout nor a deadline.
+  const timeout = options?.timeoutMs ?? (options?.deadline === undefined ? defaultTimeoutMs : undefined);
   if (timeout !== undefined && timeout > 0) deadline = Date.now() + timeout;
   const d = options?.deadline;
   if (d !== undefined) {

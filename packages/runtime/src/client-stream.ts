@@ -38,6 +38,7 @@ export class StreamCall implements CallState {
     this.queue = new MessageQueue(client.streamBufferSize, {
       full: () => this.#onFull(),
       drained: () => this.#onDrained(),
+      progress: () => this.#onProgress(),
       cancel: () => this.#cancelLocally(),
     });
   }
@@ -152,6 +153,18 @@ export class StreamCall implements CallState {
 
   #onFull(): void {
     this.#client.hold(this);
+    this.#armFullTimer();
+  }
+
+  /** The caller read while the queue was over the mark: restart the clock. */
+  #onProgress(): void {
+    if (this.#fullTimer) {
+      clearTimeout(this.#fullTimer);
+      this.#armFullTimer();
+    }
+  }
+
+  #armFullTimer(): void {
     this.#fullTimer = setTimeout(() => {
       this.#fullTimer = undefined;
       this.queue.abort(new TtrpcError("ttrpc: stream buffer full", Code.ResourceExhausted));

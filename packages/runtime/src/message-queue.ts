@@ -7,6 +7,8 @@ export interface QueueHooks {
    * the owner time how long the consumer makes no progress at all.
    */
   drained?(): void;
+  /** A message was read while the queue was still at or over its mark. */
+  progress?(): void;
   /** The consumer stopped reading (`return()` or `throw()` on the iterator). */
   cancel?(): void;
 }
@@ -100,9 +102,13 @@ export class MessageQueue<T> implements AsyncIterableIterator<T> {
         this.#items = this.#items.slice(this.#head);
         this.#head = 0;
       }
-      if (this.#full && this.length < this.#hwm) {
-        this.#full = false;
-        this.#hooks.drained?.();
+      if (this.#full) {
+        if (this.length < this.#hwm) {
+          this.#full = false;
+          this.#hooks.drained?.();
+        } else {
+          this.#hooks.progress?.();
+        }
       }
       return Promise.resolve({ value, done: false });
     }

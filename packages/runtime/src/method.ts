@@ -1,4 +1,4 @@
-import { create, type DescMethod, type DescService, fromBinary, type Message, toBinary } from "@bufbuild/protobuf";
+import { create, type DescMessage, type DescMethod, type DescService, fromBinary, type Message, toBinary } from "@bufbuild/protobuf";
 
 /** The four RPC kinds, named as in `@bufbuild/protobuf`'s `DescMethod.methodKind`. */
 export type MethodKind = "unary" | "server_streaming" | "client_streaming" | "bidi_streaming";
@@ -102,13 +102,30 @@ function fromDescMethod(m: DescMethod): MethodDef {
     name: m.name,
     localName: m.localName,
     kind: m.methodKind,
-    encodeInput: (msg) => toBinary(input, msg.$typeName === input.typeName ? msg : create(input, msg as never)),
+    encodeInput: (msg) => toBinary(input, asMessage(input, msg)),
     decodeInput: (bytes) => fromBinary(input, bytes),
-    encodeOutput: (msg) => toBinary(output, msg.$typeName === output.typeName ? msg : create(output, msg as never)),
+    encodeOutput: (msg) => toBinary(output, asMessage(output, msg)),
     decodeOutput: (bytes) => fromBinary(output, bytes),
   };
   methodCache.set(m, def as MethodDef);
   return def as MethodDef;
+}
+
+/**
+ * The message itself, or one built from an init object. A message of another
+ * type, or a value that is no object at all, is an error rather than being
+ * silently turned into an empty message.
+ */
+function asMessage(desc: DescMessage, value: Message): Message {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(
+      `unsupported message type: ${value === null ? "null" : Array.isArray(value) ? "array" : typeof value}, want ${desc.typeName}`,
+    );
+  }
+  const typeName = (value as { $typeName?: unknown }).$typeName;
+  if (typeName === desc.typeName) return value;
+  if (typeName !== undefined) throw new TypeError(`unsupported message type: ${String(typeName)}, want ${desc.typeName}`);
+  return create(desc, value as never);
 }
 
 function fromTsProto(svc: TsProtoServiceDefinition): ServiceDef {

@@ -47,7 +47,11 @@ export class ServerCall {
     const clientStreams = def.kind === "client_streaming" || def.kind === "bidi_streaming";
     this.#remoteClosed = !clientStreams;
     this.input = clientStreams
-      ? new MessageQueue(conn.streamBufferSize, { full: () => this.#onFull(), drained: () => this.#onDrained() })
+      ? new MessageQueue(conn.streamBufferSize, {
+          full: () => this.#onFull(),
+          drained: () => this.#onDrained(),
+          progress: () => this.#onProgress(),
+        })
       : undefined;
     this.context = new CallContext(def, metadata, deadline, peer);
     if (deadline !== undefined) {
@@ -144,11 +148,12 @@ export class ServerCall {
     if ((flags & FrameFlag.RemoteClosed) !== 0) {
       this.#remoteClosed = true;
       input.end();
-      this.#conn.release(this);
+      // Nothing more can arrive, so nothing is left to hold the socket for.
+      this.#onDrained();
       if (payload.length > 0) {
         // Go's rule: the close must be a separate empty frame.
-        this.#finish();
         this.#conn.sendError(this.id, new TtrpcError("data close message cannot include data", Code.InvalidArgument));
+        this.#finish();
       }
     }
   }
@@ -159,8 +164,10 @@ export class ServerCall {
    */
   fail(error: TtrpcError): void {
     if (this.#finished) return;
-    this.#finish(error);
+    // The frame goes out before the call counts as done: a draining
+    // connection closes as soon as its last call is.
     this.#conn.sendError(this.id, error);
+    this.#finish(error);
   }
 
   /** The connection went away: no frame can be sent, just stop. */
@@ -173,13 +180,15 @@ export class ServerCall {
   #respond(message: unknown): void {
     if (this.#finished) return;
     if (message === undefined || message === null) throw new TtrpcError("ttrpc: marshal called with nil", Code.Unknown);
+    if (typeof message !== "object") throw new TtrpcError(`ttrpc: error unsupported response type: ${typeof message}`, Code.Internal);
     let bytes: Uint8Array;
     try {
       bytes = this.def.encodeOutput(message);
     } catch (e) {
       throw new TtrpcError(`ttrpc: error marshaling payload: ${errorText(e)}`, Code.Internal, { cause: e });
     }
-    if (!this.#conn.sendResponse(this.id, bytes)) return;
+    // An oversize result is answered with an error by sendResponse; either way the call is over.
+    this.#conn.sendResponse(this.id, bytes);
     this.#finish();
   }
 
@@ -211,12 +220,25 @@ export class ServerCall {
       if (!exhausted) it.return?.()?.catch(() => {});
     }
     if (this.#finished) return;
-    this.#finish();
     conn.sendData(this.id, CLOSE, EMPTY);
+    this.#finish();
   }
 
   #onFull(): void {
+    if (this.#remoteClosed) return;
     this.#conn.hold(this);
+    this.#armFullTimer();
+  }
+
+  /** The handler read while its queue was over the mark: restart the clock. */
+  #onProgress(): void {
+    if (this.#fullTimer) {
+      clearTimeout(this.#fullTimer);
+      this.#armFullTimer();
+    }
+  }
+
+  #armFullTimer(): void {
     this.#fullTimer = setTimeout(() => {
       this.#fullTimer = undefined;
       const err = new TtrpcError("data handling error: ttrpc: stream buffer full", Code.InvalidArgument);
