@@ -27,7 +27,7 @@ function step(title, cmd, args) {
   }
 }
 
-if (!existsSync(join(root, "node_modules", ".package-lock.json"))) step("Install", "npm", ["ci", "--no-audit", "--no-fund"]);
+if (!existsSync(join(root, "node_modules", ".package-lock.json"))) step("Install", "npm", ["install", "--no-audit", "--no-fund"]);
 // The plugin binary runs the build, so build before generating.
 if (process.env.TTRPC_TS_SKIP_BUILD !== "1") step("Build", "npm", ["run", "build"]);
 step("Generate TypeScript from proto/ (buf.gen.yaml)", "buf", ["generate"]);

@@ -32,7 +32,7 @@ function findTests(dir, out = []) {
 }
 
 // A fresh clone: install, then build (the CLI and plugin tests run the built bins).
-if (!existsSync("node_modules/.package-lock.json")) run("npm ci", "npm", ["ci", "--no-audit", "--no-fund"]);
+if (!existsSync("node_modules/.package-lock.json")) run("npm install", "npm", ["install", "--no-audit", "--no-fund"]);
 if (process.env.TTRPC_TS_SKIP_BUILD !== "1") run("Build", "npm", ["run", "build"]);
 
 const tsconfigs = [
