@@ -141,7 +141,8 @@ export class StreamCall implements CallState {
       // The caller's request iterable threw: the call fails with its error.
       this.#failLocally(TtrpcError.from(e, Code.Canceled));
     }
-    this.#closeSend();
+    // No close for a stream the server has already ended.
+    if (!this.#finished) this.#closeSend();
   }
 
   /** Half-closes our side with a separate zero-length Data(0x05), as Go does. */

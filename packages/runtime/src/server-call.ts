@@ -168,6 +168,8 @@ export class ServerCall {
     // connection closes as soon as its last call is.
     this.#conn.sendError(this.id, error);
     this.#finish(error);
+    // A handler waiting on its client stream must not wait forever.
+    this.input?.fail(error);
   }
 
   /** The connection went away: no frame can be sent, just stop. */
@@ -306,7 +308,8 @@ class CallContext implements HandlerContext {
 }
 
 function toHandlerError(e: unknown): TtrpcError {
-  if (e instanceof TtrpcError) return e;
+  // Code OK on the wire would read as success with an empty message.
+  if (e instanceof TtrpcError) return e.code === Code.OK ? new TtrpcError(e.rawMessage, Code.Unknown, { cause: e }) : e;
   // A plain Error becomes UNKNOWN with its message, as in Go.
   return new TtrpcError(e instanceof Error ? e.message : String(e), Code.Unknown, { cause: e });
 }

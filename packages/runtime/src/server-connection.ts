@@ -42,7 +42,7 @@ export class ServerConnection {
     });
     this.#channel = new Channel(socket, server.maxMessageSize, {
       frame: (f) => this.#onFrame(f),
-      oversize: (id, _type, _flags, length) => this.sendError(id, oversizeError(length, server.maxMessageSize)),
+      oversize: (id, type, _flags, length) => this.#onOversize(id, type, length),
       closed: (err) => this.#onClosed(err),
     });
     if (refusal) {
@@ -159,6 +159,14 @@ export class ServerConnection {
       call.data(f.flags, f.payload);
     }
     // Any other type is ignored, for forward compatibility (as Go does).
+  }
+
+  /** An oversize Data frame ends its live stream; anything else just gets the error. */
+  #onOversize(id: number, type: number, length: number): void {
+    const error = oversizeError(length, this.#server.maxMessageSize);
+    const call = type === FrameType.Data ? this.#calls.get(id) : undefined;
+    if (call) call.fail(error);
+    else this.sendError(id, error);
   }
 
   #onRequest(id: number, payload: Uint8Array): void {

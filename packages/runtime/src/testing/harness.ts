@@ -1,0 +1,145 @@
+// A server with the streaming test service on a unix socket in a temp dir,
+// plus clients and raw connections to it, all cleaned up after the test.
+import type { TestContext } from "node:test";
+import { Streaming } from "../../../../interop/ts/gen/ttrpc/integration/streaming/test_pb.js";
+import type { Client } from "../client.js";
+import { Code } from "../code.js";
+import { type ConnectOptions, connect } from "../connect.js";
+import { createClient } from "../create-client.js";
+import { Server, type ServerOptions } from "../server.js";
+import type { ServiceClient, ServiceImpl } from "../service-types.js";
+import { TtrpcError } from "../ttrpc-error.js";
+import { FakeServer, RawPeer } from "./raw-peer.js";
+import { tempDir } from "./util.js";
+
+export { Streaming };
+
+/** The streaming service as in interop/proto (the byte vectors' service). */
+export function streamingImpl(): ServiceImpl<typeof Streaming> {
+  return {
+    echo: (req) => ({ seq: req.seq + 1, msg: req.msg }),
+    async *echoStream(reqs) {
+      for await (const r of reqs) yield { seq: r.seq + 1, msg: r.msg };
+    },
+    async sumStream(parts) {
+      let sum = 0;
+      let num = 0;
+      for await (const p of parts) {
+        sum += p.add;
+        num++;
+      }
+      return { sum, num };
+    },
+    async *divideStream(req) {
+      const { sum, num } = req;
+      if (num < 0 || num > 100000 || (num === 0 && sum !== 0)) {
+        throw new TtrpcError(`cannot divide ${sum} into ${num} parts`, Code.InvalidArgument);
+      }
+      yield {};
+      if (num > 0) {
+        const q = Math.trunc(sum / num);
+        const r = sum % num;
+        for (let i = 0; i < num; i++) yield { add: q + (i < Math.abs(r) ? Math.sign(r) : 0) };
+      }
+      yield {};
+    },
+    async echoNull(reqs) {
+      let want = 0;
+      for await (const r of reqs) {
+        if (r.seq !== want) throw new TtrpcError(`unexpected seq ${r.seq}, want ${want}`, Code.InvalidArgument);
+        want++;
+      }
+      return {};
+    },
+    async *echoNullStream(reqs) {
+      for await (const _ of reqs) for (let i = 0; i < 10; i++) yield {};
+    },
+    async *emptyPayloadStream() {
+      yield { seq: 1 };
+      yield { seq: 2 };
+    },
+  };
+}
+
+export interface HarnessOptions {
+  /** Server options. */
+  server?: ServerOptions;
+  /** Handlers replacing the default streaming ones. */
+  impl?: Partial<ServiceImpl<typeof Streaming>>;
+  /** More registrations. */
+  register?: (server: Server) => void;
+}
+
+/** A running server and helpers to reach it. */
+export interface Harness {
+  readonly server: Server;
+  readonly path: string;
+  readonly dir: string;
+  /** A new client connection (closed after the test). */
+  connect(options?: ConnectOptions): Promise<Client>;
+  /** A typed Streaming client on a new connection. */
+  streaming(options?: ConnectOptions): Promise<{ client: Client; svc: ServiceClient<typeof Streaming> }>;
+  /** A new raw connection (closed after the test). */
+  raw(): Promise<RawPeer>;
+}
+
+/** Starts a server for one test; everything is closed when the test ends. */
+export async function startServer(t: TestContext, options: HarnessOptions = {}): Promise<Harness> {
+  const tmp = tempDir("ttrpc-rt-");
+  const path = tmp.path("s.sock");
+  const server = new Server(options.server);
+  server.register(Streaming, { ...streamingImpl(), ...options.impl });
+  options.register?.(server);
+  await server.listen(path);
+  const clients: Client[] = [];
+  const peers: RawPeer[] = [];
+  t.after(async () => {
+    for (const c of clients) c.close();
+    for (const p of peers) p.destroy();
+    await server.close();
+    tmp.cleanup();
+  });
+  const h: Harness = {
+    server,
+    path,
+    dir: tmp.dir,
+    async connect(o) {
+      const c = await connect(path, o);
+      clients.push(c);
+      return c;
+    },
+    async streaming(o) {
+      const client = await h.connect(o);
+      return { client, svc: createClient(Streaming, client) };
+    },
+    async raw() {
+      const p = await RawPeer.connect(path);
+      peers.push(p);
+      return p;
+    },
+  };
+  return h;
+}
+
+/** Starts a fake raw server for one test (closed when the test ends). */
+export async function startFakeServer(t: TestContext): Promise<FakeServer> {
+  const tmp = tempDir("ttrpc-fake-");
+  const fake = await FakeServer.listen(tmp.path("fake.sock"));
+  t.after(async () => {
+    await fake.close();
+    tmp.cleanup();
+  });
+  return fake;
+}
+
+/** Connects a client to a fake server and returns both ends. */
+export async function connectFake(
+  t: TestContext,
+  options?: ConnectOptions,
+): Promise<{ fake: FakeServer; client: Client; peer: RawPeer; svc: ServiceClient<typeof Streaming> }> {
+  const fake = await startFakeServer(t);
+  const client = await connect(fake.path, options);
+  t.after(() => client.close());
+  const peer = await fake.accept();
+  return { fake, client, peer, svc: createClient(Streaming, client) };
+}
