@@ -10,7 +10,9 @@ interface RequestCommon<I, O> {
   /**
    * Absolute deadline in epoch milliseconds, or undefined. Client
    * interceptors may change it; it is sent as `timeout_nano`. On the server
-   * it is the deadline the client sent.
+   * it is the deadline the client sent; a changed value is what the
+   * handler's context shows (the server still answers DEADLINE_EXCEEDED at
+   * the client's deadline, since the client gives up then).
    */
   deadline: number | undefined;
   /** The caller's signal (client) or the handler's signal (server). */

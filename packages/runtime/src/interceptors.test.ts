@@ -410,3 +410,41 @@ describe("server interceptors", { timeout: 30_000 }, () => {
     assert.ok((durations[0] ?? 0) >= 20);
   });
 });
+
+describe("server interceptors replacing context values", () => {
+  it("a replaced metadata object and deadline reach the handler's context", async () => {
+    const { Metadata, Server, connect, createClient } = await import("./index.js");
+    const { Streaming } = await import("../../../interop/ts/gen/ttrpc/integration/streaming/test_pb.js");
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "ttrpc-icpt-"));
+    const far = Date.now() + 3_600_000;
+    let seen: { tenant: string | undefined; deadline: number | undefined } | undefined;
+    const server = new Server({
+      interceptors: [
+        (next) => (req) => {
+          req.metadata = new Metadata({ tenant: "replaced" });
+          req.deadline = far;
+          return next(req);
+        },
+      ],
+    });
+    server.register(Streaming, {
+      echo(req, ctx) {
+        seen = { tenant: ctx.metadata.get("tenant"), deadline: ctx.deadline };
+        return req;
+      },
+    });
+    await server.listen(join(dir, "s.sock"));
+    const client = await connect(join(dir, "s.sock"));
+    try {
+      await createClient(Streaming, client).echo({ seq: 1 }, { metadata: { tenant: "original" } });
+      assert.deepEqual(seen, { tenant: "replaced", deadline: far });
+    } finally {
+      client.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -26,8 +26,25 @@ export function invokeHandler(kind: MethodKind, name: string, handler: AnyHandle
   }
 }
 
+/**
+ * The handler's context. When an interceptor replaced `metadata` or
+ * `deadline` on the request, the handler sees the replacement.
+ */
 function ctxOf(req: UnaryRequest | StreamRequest): HandlerContext {
-  return req.context as HandlerContext;
+  const ctx = req.context as HandlerContext;
+  if (req.metadata === ctx.metadata && req.deadline === ctx.deadline) return ctx;
+  const { metadata, deadline } = req;
+  return {
+    service: ctx.service,
+    method: ctx.method,
+    metadata,
+    deadline,
+    peer: ctx.peer,
+    get signal() {
+      return ctx.signal;
+    },
+    timeRemaining: () => (deadline === undefined ? undefined : deadline - Date.now()),
+  };
 }
 
 async function firstMessage(messages: AsyncIterable<unknown>): Promise<unknown> {
