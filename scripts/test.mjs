@@ -41,6 +41,9 @@ const tsconfigs = [
   "packages/cli/tsconfig.json",
   "interop/tsconfig.json",
   "examples/basic/tsconfig.json",
+  "packages/peercred/tsconfig.json",
+  "packages/runtime/test/tsconfig.json",
+  "bench/soak/tsconfig.json",
 ];
 for (const t of tsconfigs.filter((t) => existsSync(t))) run(`Type-check ${t}`, "npx", ["tsc", "-p", t, "--noEmit"]);
 

@@ -118,7 +118,12 @@ export class Channel {
 
   /** Resolves when the socket's write buffer has drained, or the channel closed. */
   drain(): Promise<void> {
-    if (this.#closed || !this.socket.writableNeedDrain) return Promise.resolve();
+    if (this.#closed) return Promise.resolve();
+    const s = this.socket;
+    // Destroyed or ended but not closed yet: wait for 'close' (which wakes
+    // every waiter). Resolving at once would let a writer that loops on
+    // write()/drain() spin in microtasks, and 'close' would never come.
+    if (!s.destroyed && !s.writableEnded && !s.writableNeedDrain) return Promise.resolve();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 

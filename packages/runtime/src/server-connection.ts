@@ -10,6 +10,9 @@ import type { ServerCore } from "./server-core.js";
 import { TtrpcError } from "./ttrpc-error.js";
 import { type DecodedRequest, decodeRequestFast, encodeErrorResponse, encodeOkResponseParts } from "./wire-envelope.js";
 
+/** The key of the read hold taken while Responses are backed up. */
+const WRITE_HOLD = {};
+
 /**
  * One accepted connection: enforces Go's stream-id rules, routes frames to
  * calls, and writes their replies. Never throws into the socket's event
@@ -21,6 +24,7 @@ export class ServerConnection {
   readonly #calls = new Map<number, ServerCall>();
   readonly peer: PeerInfo | undefined;
   #lastId = 0;
+  #writeHeld = false;
   #draining = false;
   #refusal: TtrpcError | undefined;
   #lastActivity = 0;
@@ -47,7 +51,8 @@ export class ServerConnection {
     });
     if (refusal) {
       // A peer that never sends a Request is not kept waiting for one.
-      setTimeout(() => this.#channel.destroy(), 5000).unref();
+      this.#idleTimer = setTimeout(() => this.#channel.destroy(), 5000);
+      this.#idleTimer.unref();
     } else if (server.idleTimeoutMs > 0) {
       this.#lastActivity = Date.now();
       this.#armIdle(server.idleTimeoutMs);
@@ -101,13 +106,31 @@ export class ServerConnection {
       this.sendError(id, oversizeError(body.length, this.#server.maxMessageSize));
       return false;
     }
-    this.#channel.writeParts(id, FrameType.Response, 0, body.parts, body.length);
+    this.#pressure(this.#channel.writeParts(id, FrameType.Response, 0, body.parts, body.length));
     return true;
   }
 
   /** Writes an error Response. */
   sendError(id: number, error: TtrpcError): void {
-    this.#channel.write(id, FrameType.Response, 0, encodeErrorResponse(error.toStatus()));
+    this.#pressure(this.#channel.write(id, FrameType.Response, 0, encodeErrorResponse(error.toStatus())));
+  }
+
+  /**
+   * After a Response that went over the socket's high-water mark, stops
+   * reading until the buffer drains: a peer that sends requests but never
+   * reads the answers must not make us buffer every answer. Only Responses
+   * count (each is caused by reading a request); stream Data already waits
+   * for drain per stream, and counting it would let a busy stream starve
+   * reading. Our client always reads, so this cannot deadlock with it.
+   */
+  #pressure(ok: boolean): void {
+    if (ok || this.#writeHeld || this.#channel.closed) return;
+    this.#writeHeld = true;
+    this.#channel.hold(WRITE_HOLD);
+    void this.#channel.drain().then(() => {
+      this.#writeHeld = false;
+      this.#channel.release(WRITE_HOLD);
+    });
   }
 
   /** Writes a Data frame; false means wait for {@link drain}. */

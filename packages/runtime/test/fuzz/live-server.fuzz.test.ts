@@ -1,0 +1,257 @@
+// Issue 6, item 1: fuzzing a live server. Many connections send random and
+// mutated frames (bad lengths, types, flags and ids, truncated envelopes,
+// garbage protobuf, interleaved streams, half frames, sudden closes) while a
+// well-behaved client on its own connection keeps completing calls. The
+// server runs in its own process (a crash or a blocked event loop is then
+// seen, not suffered). Properties: no crash, no unhandled rejection or
+// uncaught exception, no hang (every fuzz connection closes, every call
+// ends, the server keeps answering), bounded memory.
+import * as assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { describe } from "node:test";
+import { fileURLToPath } from "node:url";
+import { type Client, connect, encodeFrame, FrameFlag, FrameType } from "@ttrpc-ts/runtime";
+import { RawPeer, requestBody } from "../reliability/helpers/raw-peer.js";
+import { socketPath } from "../reliability/helpers/socket-path.js";
+import { encodeMsg, type Msg, msg, TestMethods } from "../reliability/helpers/test-service.js";
+import { collect, sleep, within } from "../reliability/helpers/wait.js";
+import type { ServerStats } from "./helpers/fuzz-server.js";
+import { fuzzIt } from "./helpers/fuzz-test.js";
+import { corpusFrame, mutate, protobufish, randomChunks, randomFrame } from "./helpers/mutators.js";
+import { Prng } from "./helpers/prng.js";
+
+const MiB = 2 ** 20;
+const METHODS = ["Echo", "Hang", "WhoAmI", "Ticks", "Sum", "Chat", "Nope"];
+
+/** A random but plausible test-service message. */
+function randomMsg(rng: Prng): Uint8Array {
+  if (rng.chance(0.15)) return protobufish(rng, 64);
+  return encodeMsg(
+    msg({
+      id: rng.int(1000),
+      seq: rng.chance(0.1) ? rng.int(200_000) : 0,
+      data: rng.bytes(rng.size(2048)),
+      delayMs: rng.chance(0.3) ? rng.int(200) : 0,
+      count: rng.chance(0.5) ? rng.int(20) : 0,
+      text: rng.chance(0.05) ? "throw" : "",
+    }),
+  );
+}
+
+/** One fuzz connection: a random session of frames, then a random ending. */
+async function fuzzConnection(
+  path: string,
+  rng: Prng,
+  stats: { frames: number; bytes: number; connections: number; stalled: number },
+): Promise<void> {
+  const raw = await RawPeer.connect(path);
+  stats.connections++;
+  // Some peers never read what the server answers.
+  if (rng.chance(0.2)) raw.socket.pause();
+  let nextId = 1;
+  const open: number[] = [];
+  const actions = rng.range(1, 60);
+  for (let a = 0; a < actions && !raw.isClosed; a++) {
+    let frame: Buffer;
+    const r = rng.float();
+    if (r < 0.35) {
+      // A valid Request, sometimes opening a client stream.
+      const id = nextId;
+      nextId += rng.chance(0.9) ? 2 : rng.range(1, 9);
+      const method = rng.pick(METHODS);
+      const streams = method === "Sum" || method === "Chat";
+      const flags = streams ? rng.pick([FrameFlag.RemoteOpen, FrameFlag.RemoteOpen | FrameFlag.NoData]) : rng.chance(0.5) ? 0 : 1;
+      const timeout = rng.chance(0.2) ? BigInt(rng.int(300)) * 1_000_000n : 0n;
+      frame = encodeFrame(
+        id,
+        FrameType.Request,
+        flags,
+        requestBody(method, rng.chance(0.3) ? undefined : randomMsg(rng), undefined, timeout),
+      );
+      if (streams) open.push(id);
+    } else if (r < 0.5 && open.length > 0) {
+      // Interleaved Data on an open stream: a message, a close, or a close with data.
+      const id = rng.pick(open);
+      const kind = rng.int(4);
+      if (kind === 0) frame = encodeFrame(id, FrameType.Data, FrameFlag.RemoteClosed | FrameFlag.NoData, new Uint8Array(0));
+      else if (kind === 1) frame = encodeFrame(id, FrameType.Data, FrameFlag.RemoteClosed, randomMsg(rng));
+      else frame = encodeFrame(id, FrameType.Data, 0, randomMsg(rng));
+    } else if (r < 0.7) {
+      frame = corpusFrame(rng, nextId);
+      nextId += 2;
+    } else {
+      frame = randomFrame(rng, 4096);
+    }
+    if (rng.chance(0.35)) frame = mutate(rng, frame);
+    let stalled = false;
+    for (const chunk of randomChunks(rng, frame)) {
+      // A server may stop reading from a peer that does not read: give up on
+      // this session then, rather than wait.
+      stalled = (await Promise.race([raw.write(chunk).then(() => false), sleep(200).then(() => true)])) || stalled;
+      stats.bytes += chunk.length;
+    }
+    if (stalled) {
+      stats.stalled++;
+      break;
+    }
+    stats.frames++;
+    if (rng.chance(0.1)) await sleep(rng.int(5));
+  }
+  // The ending: destroy (maybe mid-frame), half-close, or linger then destroy.
+  const end = rng.int(3);
+  if (end === 0) {
+    const f = randomFrame(rng, 512);
+    await raw.write(f.subarray(0, rng.int(f.length)));
+    raw.socket.destroy();
+  } else if (end === 1) {
+    // Half-close: the server must close its side (a paused peer still gets the FIN handled).
+    raw.socket.resume();
+    raw.socket.end();
+  } else {
+    await sleep(rng.int(30));
+    raw.socket.destroy();
+  }
+  await raw.waitClosed(5000);
+}
+
+/** The well-behaved client: unary calls and small streams, all checked. */
+async function goodTraffic(client: Client, stop: () => boolean): Promise<number> {
+  let n = 0;
+  while (!stop()) {
+    const id = ++n;
+    const res = await client.unary<Msg, Msg>(TestMethods.echo, msg({ id, text: "ok" }), { timeoutMs: 10_000 });
+    assert.equal(res.id, id);
+    if (n % 10 === 0) {
+      const ticks = await collect(client.serverStream<Msg, Msg>(TestMethods.ticks, msg({ id, count: 5 }), { timeoutMs: 10_000 }));
+      assert.deepEqual(
+        ticks.map((m) => m.seq),
+        [1, 2, 3, 4, 5],
+      );
+    }
+    if (n % 25 === 0) {
+      const sum = await client.clientStream<Msg, Msg>(
+        TestMethods.sum,
+        (async function* () {
+          for (let i = 1; i <= 4; i++) yield msg({ id: i });
+        })(),
+        { timeoutMs: 10_000 },
+      );
+      assert.equal(sum.id, 10);
+    }
+  }
+  return n;
+}
+
+/** The fuzz server process and a way to ask it how it is doing. */
+class ServerProcess {
+  readonly child: ChildProcess;
+  exited = false;
+
+  private constructor(child: ChildProcess) {
+    this.child = child;
+    child.once("exit", () => {
+      this.exited = true;
+    });
+  }
+
+  static async start(path: string): Promise<ServerProcess> {
+    const script = fileURLToPath(new URL("./helpers/fuzz-server.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--conditions=@ttrpc-ts/source", "--import", "tsx", script, path], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    await within(new Promise((resolve) => child.once("message", resolve)), 20_000, "fuzz server started");
+    return new ServerProcess(child);
+  }
+
+  /** The server's figures; fails when it has crashed or stopped answering. */
+  async stats(): Promise<ServerStats> {
+    assert.equal(this.exited, false, "the server process died");
+    const reply = new Promise<ServerStats>((resolve) => {
+      const on = (m: unknown): void => {
+        if (typeof m === "object" && m !== null && "stats" in m) {
+          this.child.off("message", on);
+          resolve((m as { stats: ServerStats }).stats);
+        }
+      };
+      this.child.on("message", on);
+    });
+    this.child.send("stats");
+    return within(reply, 5000, "the server process answering (is its event loop blocked?)");
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    const gone = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.send("close");
+    await within(gone, 5000, "the server process exiting").catch(() => this.child.kill("SIGKILL"));
+  }
+}
+
+describe("live server fuzz", () => {
+  fuzzIt("garbage on many connections never hurts the server or a well-behaved client", 7000, async ({ rng, more, note }) => {
+    // The client side (this process) must not see any either.
+    const problems: unknown[] = [];
+    const record = (e: unknown): void => {
+      problems.push(e);
+    };
+    process.on("unhandledRejection", record);
+    process.on("uncaughtException", record);
+    const path = socketPath("fuzz");
+    const server = await ServerProcess.start(path);
+    const start = await server.stats();
+    let peakRss = start.rss;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peakRss = Math.max(peakRss, (await server.stats()).rss);
+        await sleep(100);
+      }
+    })();
+    // Its failure is reported where it is awaited; do not let it go unhandled meanwhile.
+    sampler.catch(() => {});
+    const good = await connect(path);
+    let fuzzing = true;
+    const traffic = goodTraffic(good, () => !fuzzing);
+    const stats = { frames: 0, bytes: 0, connections: 0, stalled: 0 };
+    try {
+      const workers = Array.from({ length: 6 }, (_, w) =>
+        (async () => {
+          // Each worker has its own stream of randomness, derived from the seed.
+          const wr = new Prng(rng.u32() ^ w);
+          while (more()) await fuzzConnection(path, wr, stats);
+        })(),
+      );
+      await Promise.all(workers);
+      fuzzing = false;
+      const goodCalls = await within(traffic, 15_000, "the good client's last call");
+      sampling = false;
+      await sampler;
+      // No hang: every fuzz connection closed, every call ended.
+      let last = await server.stats();
+      for (const until = Date.now() + 5000; (last.connections !== 1 || last.activeCalls !== 0) && Date.now() < until; ) {
+        await sleep(100);
+        last = await server.stats();
+      }
+      assert.equal(last.connections - 1, 0, "fuzz connections left open");
+      assert.equal(last.activeCalls, 0, "calls left in progress");
+      note(
+        `${stats.connections} fuzz connections (${stats.stalled} stalled by back-pressure), ${stats.frames} frames, ${(stats.bytes / MiB).toFixed(1)} MiB; ` +
+          `good client: ${goodCalls} calls; server RSS ${(start.rss / MiB).toFixed(0)} -> peak ${(peakRss / MiB).toFixed(0)} MiB`,
+      );
+      assert.ok(goodCalls > 0);
+      assert.equal(good.activeCalls, 0);
+      assert.deepEqual(last.problems, [], "unhandled rejections or uncaught exceptions in the server");
+      assert.ok(peakRss - start.rss < 512 * MiB, `server RSS grew by ${((peakRss - start.rss) / MiB).toFixed(0)} MiB`);
+    } finally {
+      fuzzing = false;
+      sampling = false;
+      await traffic.catch(() => {});
+      await sampler.catch(() => {});
+      good.close();
+      await server.stop();
+      process.off("unhandledRejection", record);
+      process.off("uncaughtException", record);
+    }
+    assert.deepEqual(problems.map(String), [], "unhandled rejections or uncaught exceptions in the test process");
+  });
+});
