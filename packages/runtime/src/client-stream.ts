@@ -79,6 +79,13 @@ export class StreamCall implements CallState {
   }
 
   frame(type: number, flags: number, payload: Uint8Array): void {
+    // The deadline timer may run late on a busy event loop; what arrives
+    // after the deadline does not count.
+    const deadline = this.#req.deadline;
+    if (deadline !== undefined && Date.now() >= deadline) {
+      this.#failLocally(deadlineError());
+      return;
+    }
     if (type === FrameType.Data) {
       if (!this.#serverStreams) {
         this.#fail(protocolError("received data from non-streaming server"));

@@ -339,6 +339,7 @@ export class Client {
 /** One unary call in flight. */
 class UnaryCall implements CallState {
   id = 0;
+  #deadline: number | undefined;
   #timer: NodeJS.Timeout | undefined;
   #signal: AbortSignal | undefined;
   #onAbort: (() => void) | undefined;
@@ -353,6 +354,7 @@ class UnaryCall implements CallState {
 
   arm(deadline: number | undefined, signal: AbortSignal | undefined): void {
     if (this.#done) return;
+    this.#deadline = deadline;
     if (deadline !== undefined) {
       this.#timer = setTimeout(() => this.#finish(deadlineError()), Math.max(0, deadline - Date.now()));
     }
@@ -364,6 +366,12 @@ class UnaryCall implements CallState {
   }
 
   frame(type: number, _flags: number, payload: Uint8Array): void {
+    // A busy event loop can run the deadline timer late; a reply that
+    // arrives after the deadline is late all the same.
+    if (this.#deadline !== undefined && Date.now() >= this.#deadline) {
+      this.#finish(deadlineError());
+      return;
+    }
     if (type !== FrameType.Response) {
       const name = type === FrameType.Data ? "data" : type === FrameType.Request ? "request" : "unknown";
       this.#finish(protocolError(`unexpected "${name}" message received`));
