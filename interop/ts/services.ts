@@ -2,7 +2,7 @@
 // semantics written in interop/proto (the Go server implements the same).
 import { create } from "@bufbuild/protobuf";
 import { anyPack } from "@bufbuild/protobuf/wkt";
-import { Code, type HandlerContext, type Server, TtrpcError } from "@ttrpc-ts/runtime";
+import { Code, type HandlerContext, type Server, type ServiceImpl, TtrpcError } from "@ttrpc-ts/runtime";
 import { Streaming } from "./gen/ttrpc/integration/streaming/test_pb.js";
 import { ErrorDetailSchema, Interop, type MetadataEntry } from "./gen/ttrpc/interop/v1/interop_pb.js";
 
@@ -51,7 +51,12 @@ export function registerInteropServices(server: Server): void {
       }
     },
   });
-  server.register(Streaming, {
+  server.register(Streaming, streamingImpl());
+}
+
+/** The Streaming service with the semantics in interop/proto (the byte vectors' service). */
+export function streamingImpl(): ServiceImpl<typeof Streaming> {
+  return {
     echo: (req) => ({ seq: req.seq + 1, msg: req.msg }),
     async *echoStream(reqs) {
       for await (const r of reqs) yield { seq: r.seq + 1, msg: r.msg };
@@ -93,7 +98,7 @@ export function registerInteropServices(server: Server): void {
       yield { seq: 1 };
       yield { seq: 2 };
     },
-  });
+  };
 }
 
 /** Waits `ms` or until the handler's signal aborts; true when aborted. */

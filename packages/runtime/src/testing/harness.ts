@@ -2,64 +2,17 @@
 // plus clients and raw connections to it, all cleaned up after the test.
 import type { TestContext } from "node:test";
 import { Streaming } from "../../../../interop/ts/gen/ttrpc/integration/streaming/test_pb.js";
+import { streamingImpl } from "../../../../interop/ts/services.js";
 import type { Client } from "../client.js";
-import { Code } from "../code.js";
 import { type ConnectOptions, connect } from "../connect.js";
 import { createClient } from "../create-client.js";
 import { Server, type ServerOptions } from "../server.js";
 import type { ServiceClient, ServiceImpl } from "../service-types.js";
-import { TtrpcError } from "../ttrpc-error.js";
 import { FakeServer, RawPeer } from "./raw-peer.js";
 import { tempDir } from "./util.js";
 
-export { Streaming };
-
-/** The streaming service as in interop/proto (the byte vectors' service). */
-export function streamingImpl(): ServiceImpl<typeof Streaming> {
-  return {
-    echo: (req) => ({ seq: req.seq + 1, msg: req.msg }),
-    async *echoStream(reqs) {
-      for await (const r of reqs) yield { seq: r.seq + 1, msg: r.msg };
-    },
-    async sumStream(parts) {
-      let sum = 0;
-      let num = 0;
-      for await (const p of parts) {
-        sum += p.add;
-        num++;
-      }
-      return { sum, num };
-    },
-    async *divideStream(req) {
-      const { sum, num } = req;
-      if (num < 0 || num > 100000 || (num === 0 && sum !== 0)) {
-        throw new TtrpcError(`cannot divide ${sum} into ${num} parts`, Code.InvalidArgument);
-      }
-      yield {};
-      if (num > 0) {
-        const q = Math.trunc(sum / num);
-        const r = sum % num;
-        for (let i = 0; i < num; i++) yield { add: q + (i < Math.abs(r) ? Math.sign(r) : 0) };
-      }
-      yield {};
-    },
-    async echoNull(reqs) {
-      let want = 0;
-      for await (const r of reqs) {
-        if (r.seq !== want) throw new TtrpcError(`unexpected seq ${r.seq}, want ${want}`, Code.InvalidArgument);
-        want++;
-      }
-      return {};
-    },
-    async *echoNullStream(reqs) {
-      for await (const _ of reqs) for (let i = 0; i < 10; i++) yield {};
-    },
-    async *emptyPayloadStream() {
-      yield { seq: 1 };
-      yield { seq: 2 };
-    },
-  };
-}
+/** The streaming service as in interop/proto (shared with the interop suite). */
+export { Streaming, streamingImpl };
 
 export interface HarnessOptions {
   /** Server options. */
