@@ -1,6 +1,7 @@
 import type { Duplex } from "node:stream";
 import { encodeFrameHeader, FRAME_HEADER_LENGTH, type Frame } from "./frame.js";
 import { FrameParser } from "./frame-parser.js";
+import { varintSize } from "./wire-envelope.js";
 
 /** What a {@link Channel} reports to its owner (client or server connection). */
 export interface ChannelHandler {
@@ -114,6 +115,51 @@ export class Channel {
     let ok = this.socket.write(encodeFrameHeader(length, streamId, type, flags));
     for (const p of parts) if (p.length > 0) ok = this.socket.write(p);
     return ok;
+  }
+
+  /**
+   * Writes a frame whose payload is `pre` followed by one length-delimited
+   * protobuf field (`tag`, `body`'s length as a varint, `body`; left out when
+   * `body` is empty): a Request (pre = the method's cached service and method
+   * fields, tag 3) or an OK Response (pre empty, tag 2), built straight into
+   * the frame with one copy of `body`, or none past the copy limit.
+   */
+  writeField(streamId: number, type: number, flags: number, pre: Uint8Array, tag: number, body: Uint8Array): boolean {
+    if (this.#closed || this.socket.writableEnded || this.socket.destroyed) return false;
+    if (!this.#corked) {
+      this.#corked = true;
+      this.socket.cork();
+      process.nextTick(() => this.#uncork());
+    }
+    const n = body.length;
+    const fieldHead = n === 0 ? 0 : 1 + varintSize(n);
+    const length = pre.length + fieldHead + n;
+    const inline = length <= COPY_LIMIT;
+    const b = Buffer.allocUnsafe(FRAME_HEADER_LENGTH + pre.length + fieldHead + (inline ? n : 0));
+    b.writeUInt32BE(length, 0);
+    b.writeUInt32BE(streamId, 4);
+    b[8] = type;
+    b[9] = flags;
+    let at = FRAME_HEADER_LENGTH;
+    if (pre.length > 0) {
+      b.set(pre, at);
+      at += pre.length;
+    }
+    if (n === 0) return this.socket.write(b);
+    b[at++] = tag;
+    let v = n;
+    while (v > 0x7f) {
+      b[at++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    b[at++] = v;
+    if (inline) {
+      b.set(body, at);
+      return this.socket.write(b);
+    }
+    // Corked: the head and the body leave in the same writev.
+    this.socket.write(b);
+    return this.socket.write(body);
   }
 
   /** Resolves when the socket's write buffer has drained, or the channel closed. */

@@ -17,7 +17,7 @@ import {
 import { Metadata } from "./metadata.js";
 import { type MethodDef, type MethodInput, normalizeMethod } from "./method.js";
 import { TtrpcError } from "./ttrpc-error.js";
-import { decodeResponseFast, encodeRequestHead, encodeRequestParts } from "./wire-envelope.js";
+import { decodeResponseFast, encodeRequestHead, encodeRequestParts, fieldEnvelopeLength, REQUEST_PAYLOAD_TAG } from "./wire-envelope.js";
 
 /** Options for {@link Client} and {@link connect}. */
 export interface ClientOptions {
@@ -198,7 +198,20 @@ export class Client {
       head = encodeRequestHead(m.service, m.name);
       heads.set(m, head);
     }
-    const body = encodeRequestParts(head, payload, timeoutNano(deadline), metadata.size > 0 ? metadata : undefined);
+    const tn = timeoutNano(deadline);
+    if (tn === 0 && metadata.size === 0) {
+      // The usual Request: cached head, then the payload field, built straight into the frame.
+      const body = payload ?? EMPTY;
+      const length = fieldEnvelopeLength(head, body);
+      if (length > this.#max) throw oversizeError(length, this.#max);
+      if (this.#nextId > 0xffffffff) throw new TtrpcError("ttrpc: stream ids exhausted on this connection", Code.ResourceExhausted);
+      const id = this.#nextId;
+      this.#nextId += 2;
+      this.#calls.set(id, state);
+      this.#channel.writeField(id, FrameType.Request, flags, head, REQUEST_PAYLOAD_TAG, body);
+      return id;
+    }
+    const body = encodeRequestParts(head, payload, tn, metadata.size > 0 ? metadata : undefined);
     if (body.length > this.#max) throw oversizeError(body.length, this.#max);
     if (this.#nextId > 0xffffffff) throw new TtrpcError("ttrpc: stream ids exhausted on this connection", Code.ResourceExhausted);
     const id = this.#nextId;

@@ -69,6 +69,45 @@ export class ServerCall {
     return this.#finished;
   }
 
+  /**
+   * Runs a unary call that has no interceptors: the handler is called
+   * directly and a plain (non-promise) result is answered at once, with no
+   * promise, async frame or request object per call. Same outcomes as
+   * {@link run}. Never throws.
+   */
+  runUnary(handler: AnyHandler, payload: Uint8Array): void {
+    let message: unknown;
+    try {
+      message = this.def.decodeInput(payload);
+    } catch (e) {
+      this.fail(new TtrpcError(`ttrpc: error unmarshalling payload: ${errorText(e)}`, Code.Internal, { cause: e }));
+      return;
+    }
+    let res: unknown;
+    try {
+      res = (handler as (request: unknown, context: HandlerContext) => unknown)(message, this.context);
+    } catch (e) {
+      this.fail(toHandlerError(e));
+      return;
+    }
+    if (res !== null && typeof res === "object" && typeof (res as PromiseLike<unknown>).then === "function") {
+      (res as PromiseLike<unknown>).then(
+        (m) => this.#respondOrFail(m),
+        (e: unknown) => this.fail(toHandlerError(e)),
+      );
+      return;
+    }
+    this.#respondOrFail(res);
+  }
+
+  #respondOrFail(message: unknown): void {
+    try {
+      this.#respond(message);
+    } catch (e) {
+      this.fail(toHandlerError(e));
+    }
+  }
+
   /** Runs the call. `payload` is the Request payload. Never throws. */
   async run(call: CallNext, payload: Uint8Array): Promise<void> {
     const def = this.def;
@@ -261,7 +300,8 @@ export class ServerCall {
     if (this.#fullTimer) clearTimeout(this.#fullTimer);
     this.#conn.release(this);
     this.#conn.callDone(this);
-    this.context.abort(reason ?? new TtrpcError("ttrpc: call completed", Code.Canceled));
+    // The default reason is only built if a handler ever looks at its signal.
+    this.context.abort(reason);
   }
 }
 
@@ -290,7 +330,7 @@ class CallContext implements HandlerContext {
   get signal(): AbortSignal {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(this.#reason);
+      if (this.#aborted) this.#controller.abort(this.#reason ?? completed());
     }
     return this.#controller.signal;
   }
@@ -299,12 +339,18 @@ class CallContext implements HandlerContext {
     return this.deadline === undefined ? undefined : this.deadline - Date.now();
   }
 
-  abort(reason: unknown): void {
+  /** `reason` undefined: the call completed normally. */
+  abort(reason: TtrpcError | undefined): void {
     if (this.#aborted) return;
     this.#aborted = true;
     this.#reason = reason;
-    this.#controller?.abort(reason);
+    this.#controller?.abort(reason ?? completed());
   }
+}
+
+/** The abort reason of a call that completed normally. */
+function completed(): TtrpcError {
+  return new TtrpcError("ttrpc: call completed", Code.Canceled);
 }
 
 function toHandlerError(e: unknown): TtrpcError {

@@ -8,7 +8,9 @@ import type { PeerInfo } from "./peer.js";
 import { ServerCall } from "./server-call.js";
 import type { ServerCore } from "./server-core.js";
 import { TtrpcError } from "./ttrpc-error.js";
-import { type DecodedRequest, decodeRequestFast, encodeErrorResponse, encodeOkResponseParts } from "./wire-envelope.js";
+import { type DecodedRequest, decodeRequestFast, encodeErrorResponse, fieldEnvelopeLength, RESPONSE_PAYLOAD_TAG } from "./wire-envelope.js";
+
+const EMPTY = new Uint8Array(0);
 
 /** The key of the read hold taken while Responses are backed up. */
 const WRITE_HOLD = {};
@@ -100,13 +102,13 @@ export class ServerConnection {
 
   /** Writes a Response carrying `payload` (OK). Oversize becomes an error Response. */
   sendResponse(id: number, payload: Uint8Array): boolean {
-    const body = encodeOkResponseParts(payload);
-    if (body.length > this.#server.maxMessageSize) {
+    const length = fieldEnvelopeLength(EMPTY, payload);
+    if (length > this.#server.maxMessageSize) {
       // Go drops the whole connection here; we fail just this call.
-      this.sendError(id, oversizeError(body.length, this.#server.maxMessageSize));
+      this.sendError(id, oversizeError(length, this.#server.maxMessageSize));
       return false;
     }
-    this.#pressure(this.#channel.writeParts(id, FrameType.Response, 0, body.parts, body.length));
+    this.#pressure(this.#channel.writeField(id, FrameType.Response, 0, EMPTY, RESPONSE_PAYLOAD_TAG, payload));
     return true;
   }
 
@@ -227,7 +229,8 @@ export class ServerConnection {
     // own bookkeeping (Go's stream-map leak, #236).
     this.#calls.set(id, call);
     this.#server.callStarted();
-    void call.run(found.call, req.payload);
+    if (found.unary !== undefined) call.runUnary(found.unary, req.payload);
+    else void call.run(found.call, req.payload);
   }
 
   /** Closes the connection once it has had no calls and no frames for `ms`. */

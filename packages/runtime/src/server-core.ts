@@ -1,5 +1,6 @@
 import type { CallNext } from "./interceptor.js";
 import type { MethodDef } from "./method.js";
+import type { AnyHandler } from "./server-call.js";
 import type { ServerConnection } from "./server-connection.js";
 import type { TtrpcError } from "./ttrpc-error.js";
 
@@ -7,6 +8,8 @@ import type { TtrpcError } from "./ttrpc-error.js";
 export interface RegisteredMethod {
   readonly def: MethodDef;
   readonly call: CallNext;
+  /** The bare handler of a unary method when there are no interceptors (the fast path). */
+  readonly unary: AnyHandler | undefined;
 }
 
 /** What a connection needs from its server. @internal */

@@ -154,7 +154,11 @@ export class Server {
       if (h === undefined) continue;
       if (typeof h !== "function") throw new TypeError(`handler for ${def.typeName}.${m.name} (${m.localName}) is not a function`);
       const bound = (h as AnyHandler).bind(impl) as AnyHandler;
-      methods.set(m.name, { def: m, call: applyInterceptors(invokeHandler(m.kind, m.name, bound), this.#interceptors) });
+      methods.set(m.name, {
+        def: m,
+        call: applyInterceptors(invokeHandler(m.kind, m.name, bound), this.#interceptors),
+        unary: m.kind === "unary" && this.#interceptors.length === 0 ? bound : undefined,
+      });
     }
     this.#services.set(def.typeName, methods);
     return this;

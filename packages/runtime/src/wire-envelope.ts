@@ -15,6 +15,26 @@ export interface EnvelopeParts {
   readonly parts: readonly Uint8Array[];
 }
 
+/** Tag byte of `Request.payload` (field 3, length-delimited). */
+export const REQUEST_PAYLOAD_TAG = 0x1a;
+/** Tag byte of `Response.payload` (field 2, length-delimited). */
+export const RESPONSE_PAYLOAD_TAG = 0x12;
+
+/**
+ * Length of an envelope made of `pre` (ready-made fields) and one
+ * length-delimited field holding `body`, left out when `body` is empty (as
+ * Go does). See `Channel.writeField`.
+ */
+export function fieldEnvelopeLength(pre: Uint8Array, body: Uint8Array): number {
+  const n = body.length;
+  return n === 0 ? pre.length : pre.length + 1 + varintSize(n) + n;
+}
+
+/** Bytes of `n` as a varint. */
+export function varintSize(n: number): number {
+  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
+}
+
 /** Request fields 1 and 2 (service, method); the same for every call of a method. */
 export function encodeRequestHead(service: string, method: string): Uint8Array {
   const w = new BinaryWriter();
@@ -90,8 +110,72 @@ export interface DecodedRequest {
   metadata: Array<[string, string]>;
 }
 
+// The service and method fields of the last Request decoded, and their
+// strings: calls mostly repeat a method, so its names are decoded once.
+let lastHead: Uint8Array | undefined;
+let lastService = "";
+let lastMethod = "";
+// Where the last varint read by `varintAt` ended.
+let varintEnd = 0;
+
+/** A varint at `i` (at most 5 bytes), or -1; sets `varintEnd`. */
+function varintAt(bytes: Uint8Array, i: number): number {
+  let n = 0;
+  for (let shift = 0; shift < 35; shift += 7) {
+    if (i >= bytes.length) return -1;
+    const b = bytes[i++]!;
+    n += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) {
+      varintEnd = i;
+      return n;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The common Request, service (1), method (2) and optionally payload (3) in
+ * that order and nothing else, read without a reader; undefined for anything
+ * else (timeout, metadata, other order), which the full parser handles.
+ */
+function decodeRequestQuick(bytes: Uint8Array): DecodedRequest | undefined {
+  const len = bytes.length;
+  if (bytes[0] !== 0x0a) return undefined;
+  const sl = varintAt(bytes, 1);
+  if (sl < 0) return undefined;
+  const serviceEnd = varintEnd + sl;
+  if (serviceEnd >= len || bytes[serviceEnd] !== 0x12) return undefined;
+  const ml = varintAt(bytes, serviceEnd + 1);
+  if (ml < 0) return undefined;
+  const headEnd = varintEnd + ml;
+  if (headEnd > len) return undefined;
+  let payload: Uint8Array = EMPTY;
+  let hasPayload = false;
+  if (headEnd < len) {
+    if (bytes[headEnd] !== REQUEST_PAYLOAD_TAG) return undefined;
+    const pl = varintAt(bytes, headEnd + 1);
+    if (pl < 0 || varintEnd + pl !== len) return undefined;
+    payload = bytes.subarray(varintEnd, len);
+    hasPayload = true;
+  }
+  const last = lastHead;
+  let same = last !== undefined && last.length === headEnd;
+  for (let i = 0; same && i < headEnd; i++) same = last![i] === bytes[i];
+  if (!same) {
+    const r = new BinaryReader(bytes.subarray(0, headEnd));
+    r.tag();
+    lastService = r.string();
+    r.tag();
+    lastMethod = r.string();
+    lastHead = bytes.slice(0, headEnd);
+  }
+  return { service: lastService, method: lastMethod, payload, hasPayload, timeoutNano: 0, metadata: [] };
+}
+
 /** Parses a `ttrpc.Request`; throws on malformed bytes. */
 export function decodeRequestFast(bytes: Uint8Array): DecodedRequest {
+  const quick = decodeRequestQuick(bytes);
+  if (quick !== undefined) return quick;
   const r = new BinaryReader(bytes);
   const req: DecodedRequest = { service: "", method: "", payload: EMPTY, hasPayload: false, timeoutNano: 0, metadata: [] };
   while (r.pos < r.len) {
@@ -118,6 +202,11 @@ export interface DecodedResponse {
 
 /** Parses a `ttrpc.Response`; throws on malformed bytes. */
 export function decodeResponseFast(bytes: Uint8Array): DecodedResponse {
+  // The common OK Response is exactly one payload field: no reader needed.
+  if (bytes[0] === RESPONSE_PAYLOAD_TAG) {
+    const n = varintAt(bytes, 1);
+    if (n >= 0 && varintEnd + n === bytes.length) return { status: undefined, payload: bytes.subarray(varintEnd) };
+  }
   const res: DecodedResponse = { status: undefined, payload: EMPTY };
   if (bytes.length === 0) return res;
   const r = new BinaryReader(bytes);
