@@ -43,6 +43,7 @@ mkdir -p "$here/gen"
 protos=(
   ttrpc/integration/streaming/test.proto
   ttrpc/interop/v1/interop.proto
+  ttrpc/bench/v1/bench.proto
 )
 
 PATH="$gobin:$PATH" protoc \
