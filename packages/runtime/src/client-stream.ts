@@ -5,6 +5,7 @@ import { errorText, oversizeError, protocolError } from "./errors.js";
 import { FrameFlag, FrameType } from "./frame.js";
 import type { StreamRequest } from "./interceptor.js";
 import { MessageQueue } from "./message-queue.js";
+import { StallGuard } from "./stall-guard.js";
 import { TtrpcError } from "./ttrpc-error.js";
 import { decodeResponseFast } from "./wire-envelope.js";
 
@@ -26,7 +27,7 @@ export class StreamCall implements CallState {
   #finished = false;
   #localClosed = false;
   #timer: NodeJS.Timeout | undefined;
-  #fullTimer: NodeJS.Timeout | undefined;
+  readonly #stall: StallGuard;
   #onAbort: (() => void) | undefined;
 
   constructor(client: Client, req: StreamRequest) {
@@ -35,10 +36,15 @@ export class StreamCall implements CallState {
     const kind = req.method.kind;
     this.#clientStreams = kind === "client_streaming" || kind === "bidi_streaming";
     this.#serverStreams = kind === "server_streaming" || kind === "bidi_streaming";
+    this.#stall = new StallGuard(client, client.streamBufferTimeoutMs, () => {
+      const error = new TtrpcError("ttrpc: stream buffer full", Code.ResourceExhausted);
+      this.queue.abort(error);
+      this.#failLocally(error);
+    });
     this.queue = new MessageQueue(client.streamBufferSize, {
-      full: () => this.#onFull(),
-      drained: () => this.#onDrained(),
-      progress: () => this.#onProgress(),
+      full: () => this.#stall.full(),
+      drained: () => this.#stall.drained(),
+      progress: () => this.#stall.progress(),
       cancel: () => this.#cancelLocally(),
     });
   }
@@ -159,33 +165,6 @@ export class StreamCall implements CallState {
     this.#client.sendData(this.#id, CLOSE, EMPTY);
   }
 
-  #onFull(): void {
-    this.#client.hold(this);
-    this.#armFullTimer();
-  }
-
-  /** The caller read while the queue was over the mark: restart the clock. */
-  #onProgress(): void {
-    if (this.#fullTimer) {
-      clearTimeout(this.#fullTimer);
-      this.#armFullTimer();
-    }
-  }
-
-  #armFullTimer(): void {
-    this.#fullTimer = setTimeout(() => {
-      this.#fullTimer = undefined;
-      this.queue.abort(new TtrpcError("ttrpc: stream buffer full", Code.ResourceExhausted));
-      this.#failLocally(new TtrpcError("ttrpc: stream buffer full", Code.ResourceExhausted));
-    }, this.#client.streamBufferTimeoutMs);
-  }
-
-  #onDrained(): void {
-    if (this.#fullTimer) clearTimeout(this.#fullTimer);
-    this.#fullTimer = undefined;
-    this.#client.release(this);
-  }
-
   /** The caller stopped reading: forget the stream, half-close if we stream. */
   #cancelLocally(): void {
     if (this.#finished) return;
@@ -216,9 +195,7 @@ export class StreamCall implements CallState {
     this.#finished = true;
     this.#client.forget(this.#id);
     if (this.#timer) clearTimeout(this.#timer);
-    if (this.#fullTimer) clearTimeout(this.#fullTimer);
-    this.#fullTimer = undefined;
-    this.#client.release(this);
+    this.#stall.drained();
     if (this.#onAbort) this.#req.signal?.removeEventListener("abort", this.#onAbort);
   }
 }

@@ -8,6 +8,7 @@ import type { Metadata } from "./metadata.js";
 import type { MethodDef } from "./method.js";
 import type { PeerInfo } from "./peer.js";
 import type { ServerConnection } from "./server-connection.js";
+import { StallGuard } from "./stall-guard.js";
 import { TtrpcError } from "./ttrpc-error.js";
 
 /** A registered handler, untyped: the runtime checks shapes at call time. */
@@ -29,7 +30,7 @@ export class ServerCall {
   readonly input: MessageQueue<unknown> | undefined;
   readonly #conn: ServerConnection;
   #timer: NodeJS.Timeout | undefined;
-  #fullTimer: NodeJS.Timeout | undefined;
+  readonly #stall: StallGuard | undefined;
   #finished = false;
   #remoteClosed: boolean;
 
@@ -46,11 +47,22 @@ export class ServerCall {
     this.def = def;
     const clientStreams = def.kind === "client_streaming" || def.kind === "bidi_streaming";
     this.#remoteClosed = !clientStreams;
-    this.input = clientStreams
+    const stall = clientStreams
+      ? new StallGuard(conn, conn.streamBufferTimeoutMs, () => {
+          const error = new TtrpcError("data handling error: ttrpc: stream buffer full", Code.InvalidArgument);
+          this.input?.abort(error);
+          this.fail(error);
+        })
+      : undefined;
+    this.#stall = stall;
+    this.input = stall
       ? new MessageQueue(conn.streamBufferSize, {
-          full: () => this.#onFull(),
-          drained: () => this.#onDrained(),
-          progress: () => this.#onProgress(),
+          // After the client's half-close nothing more can arrive: no need to hold.
+          full: () => {
+            if (!this.#remoteClosed) stall.full();
+          },
+          drained: () => stall.drained(),
+          progress: () => stall.progress(),
         })
       : undefined;
     this.context = new CallContext(def, metadata, deadline, peer);
@@ -188,7 +200,7 @@ export class ServerCall {
       this.#remoteClosed = true;
       input.end();
       // Nothing more can arrive, so nothing is left to hold the socket for.
-      this.#onDrained();
+      this.#stall?.drained();
       if (payload.length > 0) {
         // Go's rule: the close must be a separate empty frame.
         this.#conn.sendError(this.id, new TtrpcError("data close message cannot include data", Code.InvalidArgument));
@@ -265,40 +277,10 @@ export class ServerCall {
     this.#finish();
   }
 
-  #onFull(): void {
-    if (this.#remoteClosed) return;
-    this.#conn.hold(this);
-    this.#armFullTimer();
-  }
-
-  /** The handler read while its queue was over the mark: restart the clock. */
-  #onProgress(): void {
-    if (this.#fullTimer) {
-      clearTimeout(this.#fullTimer);
-      this.#armFullTimer();
-    }
-  }
-
-  #armFullTimer(): void {
-    this.#fullTimer = setTimeout(() => {
-      this.#fullTimer = undefined;
-      const err = new TtrpcError("data handling error: ttrpc: stream buffer full", Code.InvalidArgument);
-      this.input?.abort(err);
-      this.fail(err);
-    }, this.#conn.streamBufferTimeoutMs);
-  }
-
-  #onDrained(): void {
-    if (this.#fullTimer) clearTimeout(this.#fullTimer);
-    this.#fullTimer = undefined;
-    this.#conn.release(this);
-  }
-
   #finish(reason?: TtrpcError): void {
     this.#finished = true;
     if (this.#timer) clearTimeout(this.#timer);
-    if (this.#fullTimer) clearTimeout(this.#fullTimer);
-    this.#conn.release(this);
+    this.#stall?.drained();
     this.#conn.callDone(this);
     // The default reason is only built if a handler ever looks at its signal.
     this.context.abort(reason);
