@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `npm test`: type-checks every package, checks lint and formatting, then
 // runs every test file of the repository in one node:test run, so the run
-// ends with one summary. Test files: *.test.ts under packages/*/src,
-// packages/*/test, interop/ts, test-fixtures and examples.
+// ends with one summary. The rule: unit tests beside their file
+// (packages/*/src/**/x.test.ts), scenario suites in each package's test/;
+// also interop/ts, test-fixtures and examples.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { findTests } from "./find-tests.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 process.chdir(root);
@@ -18,17 +20,6 @@ function run(title, cmd, args) {
     process.stdout.write(`\n${title}: failed (exit ${r.status ?? r.signal})\n`);
     process.exit(r.status || 1);
   }
-}
-
-function findTests(dir, out = []) {
-  if (!existsSync(dir)) return out;
-  for (const name of readdirSync(dir)) {
-    if (name === "node_modules" || name === "dist" || name === "gen") continue;
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) findTests(p, out);
-    else if (name.endsWith(".test.ts")) out.push(relative(root, p));
-  }
-  return out;
 }
 
 // A fresh clone: install, then build (the CLI and plugin tests run the built bins).
@@ -48,6 +39,8 @@ const tsconfigs = [
 for (const t of tsconfigs.filter((t) => existsSync(t))) run(`Type-check ${t}`, "npx", ["tsc", "-p", t, "--noEmit"]);
 
 run("Lint and format (biome)", "npx", ["biome", "check", "."]);
+
+run("No import cycles among product files", process.execPath, ["scripts/check-cycles.mjs"]);
 
 if (existsSync("test-fixtures/check-golden.mjs")) run("Golden generated code", "node", ["test-fixtures/check-golden.mjs"]);
 

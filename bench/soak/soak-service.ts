@@ -1,7 +1,7 @@
 // The service the soak run exercises, described by hand with a small
 // protobuf codec: `message Item { uint64 id = 1; uint32 seq = 2; bytes data = 3; uint32 count = 4; }`.
 import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
-import type { MethodDef, MethodKind, ServiceDef } from "@ttrpc-ts/runtime";
+import type { MethodDef, MethodKind, ServiceDef } from "@ttrpc-ts/runtime/protocol";
 
 /** The one message type. */
 export interface Item {

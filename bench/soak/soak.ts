@@ -21,7 +21,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { type Client, connect } from "@ttrpc-ts/runtime";
+import { type Connection, connect } from "@ttrpc-ts/runtime";
 import { type Item, item, SoakMethods } from "./soak-service.js";
 
 const { values: args } = parseArgs({
@@ -107,14 +107,14 @@ function complete(id: number): void {
   else state[id] = 2;
 }
 
-async function unary(c: Client, id: number): Promise<void> {
+async function unary(c: Connection, id: number): Promise<void> {
   const res = await c.unary<Item, Item>(SoakMethods.call, item({ id, data: payload }));
   responses++;
   if (res.id !== id) wrong++;
   else complete(id);
 }
 
-async function stream(c: Client, id: number): Promise<void> {
+async function stream(c: Connection, id: number): Promise<void> {
   let expect = 1;
   let ok = true;
   for await (const m of c.serverStream<Item, Item>(SoakMethods.stream, item({ id, count: STREAM_ITEMS }))) {
@@ -127,7 +127,7 @@ async function stream(c: Client, id: number): Promise<void> {
   if (ok && expect === STREAM_ITEMS + 1) complete(id);
 }
 
-async function bidi(c: Client, id: number): Promise<void> {
+async function bidi(c: Connection, id: number): Promise<void> {
   const requests = async function* (): AsyncIterable<Item> {
     for (let seq = 1; seq <= BIDI_ITEMS; seq++) yield item({ id, seq, data: payload });
   };
@@ -147,13 +147,13 @@ function mib(n: number): string {
 }
 
 /** Makes `count` calls (ids 0..count-1), CONCURRENCY at a time on each client. */
-async function run(clients: Client[], count: number): Promise<void> {
+async function run(clients: Connection[], count: number): Promise<void> {
   let next = 0;
   let done = 0;
   const progress = setInterval(() => {
     if (!args.json) process.stderr.write(`\r  ${done.toLocaleString("en")} / ${count.toLocaleString("en")} calls`);
   }, 1000);
-  const worker = async (c: Client): Promise<void> => {
+  const worker = async (c: Connection): Promise<void> => {
     for (;;) {
       const id = next++;
       if (id >= count) return;

@@ -1,9 +1,9 @@
 // The Greeter service, implemented once and served by main.ts.
 import { timestampNow } from "@bufbuild/protobuf/wkt";
-import type { GreeterServiceImpl } from "./gen/example/v1/greeter_ttrpc.js";
+import type { GreeterImpl } from "./gen/example/v1/greeter_ttrpc.js";
 
 /** A Greeter: handlers get the request and the call's context, and may return plain objects. */
-export const greeter: GreeterServiceImpl = {
+export const greeter: GreeterImpl = {
   sayHello(req, ctx) {
     const from = ctx.metadata.get("x-caller") ?? "someone";
     return { message: `Hello, ${req.name}! (asked by ${from})`, sentAt: timestampNow() };

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, Server } from "@ttrpc-ts/runtime";
-import { createGreeterClient, registerGreeterService } from "./gen/example/v1/greeter_ttrpc.js";
+import { createGreeterClient, registerGreeter } from "./gen/example/v1/greeter_ttrpc.js";
 import { greeter } from "./greeter.js";
 
 async function* names(...list: string[]) {
@@ -18,7 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), "ttrpc-example-"));
 const address = join(dir, "greeter.sock");
 const server = new Server();
 try {
-  registerGreeterService(server, greeter);
+  registerGreeter(server, greeter);
   await server.listen(address);
   console.log(`server: listening on ${address}`);
 

@@ -32,12 +32,12 @@ test("containerd's shim and events APIs generate and type-check", (t) => {
 
   generate(gen);
   const shim = readFileSync(join(gen, "github.com/containerd/containerd/runtime/v2/task/shim_ttrpc.ts"), "utf8");
-  assert.match(shim, /^export interface TaskService \{$/m);
-  assert.match(shim, /^ {2}connect\(request: ConnectRequest, context\?: CallOptions\): Promise<ConnectResponse>;$/m);
-  assert.match(shim, /^export function createTaskClient\(client: Client\): TaskClient \{$/m);
+  assert.match(shim, /^export interface TaskClient extends Client<typeof Task> \{$/m);
+  assert.match(shim, /^ {2}readonly connect: Client<typeof Task>\["connect"\];$/m);
+  assert.match(shim, /^export function createTaskClient\(connection: Connection\): TaskClient \{$/m);
   const events = readFileSync(join(gen, "github.com/containerd/containerd/api/services/ttrpc/events/v1/events_ttrpc.ts"), "utf8");
-  assert.match(events, /^ {2}forward\(request: ForwardRequest, context\?: CallOptions\): Promise<Empty>;$/m);
-  assert.match(events, /^export function registerEventsService\(server: Server, impl: Partial<EventsServiceImpl>\): void \{$/m);
+  assert.match(events, /^ {2}forward: ServiceImpl<typeof Events>\["forward"\];$/m);
+  assert.match(events, /^export function registerEvents\(server: Server, impl: Partial<EventsImpl>\): void \{$/m);
 
   const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(here, "tsconfig.json")], {
     encoding: "utf8",

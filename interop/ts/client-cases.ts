@@ -2,7 +2,8 @@
 // the real containerd/ttrpc, and our own). Each connects on its own.
 import assert from "node:assert/strict";
 import { create, type MessageInitShape, toBinary, toJson } from "@bufbuild/protobuf";
-import { type Client, Code, connect, createClient, type MethodDef, RequestSchema, TtrpcError } from "@ttrpc-ts/runtime";
+import { Code, type Connection, connect, createClient, TtrpcError } from "@ttrpc-ts/runtime";
+import { type MethodDef, RequestSchema } from "@ttrpc-ts/runtime/protocol";
 import { Streaming } from "./gen/ttrpc/integration/streaming/test_pb.js";
 import { type AllTypes, AllTypesSchema, Color, ErrorDetailSchema, Interop, SizeRequestSchema } from "./gen/ttrpc/interop/v1/interop_pb.js";
 
@@ -16,7 +17,7 @@ export interface ClientCase {
 
 type AllInit = MessageInitShape<typeof AllTypesSchema>;
 
-async function withClient<T>(address: string, fn: (c: Client) => Promise<T>): Promise<T> {
+async function withClient<T>(address: string, fn: (c: Connection) => Promise<T>): Promise<T> {
   const c = await connect(address);
   try {
     return await fn(c);

@@ -2,7 +2,8 @@
 // semantics written in interop/proto (the Go server implements the same).
 import { create } from "@bufbuild/protobuf";
 import { anyPack } from "@bufbuild/protobuf/wkt";
-import { Code, type HandlerContext, type Server, type ServiceImpl, TtrpcError } from "@ttrpc-ts/runtime";
+import { Code, type HandlerContext, type Server, TtrpcError } from "@ttrpc-ts/runtime";
+import { streamingImpl } from "../../packages/runtime/test/support/streaming-service.js";
 import { Streaming } from "./gen/ttrpc/integration/streaming/test_pb.js";
 import { ErrorDetailSchema, Interop, type MetadataEntry } from "./gen/ttrpc/interop/v1/interop_pb.js";
 
@@ -52,53 +53,6 @@ export function registerInteropServices(server: Server): void {
     },
   });
   server.register(Streaming, streamingImpl());
-}
-
-/** The Streaming service with the semantics in interop/proto (the byte vectors' service). */
-export function streamingImpl(): ServiceImpl<typeof Streaming> {
-  return {
-    echo: (req) => ({ seq: req.seq + 1, msg: req.msg }),
-    async *echoStream(reqs) {
-      for await (const r of reqs) yield { seq: r.seq + 1, msg: r.msg };
-    },
-    async sumStream(parts) {
-      let sum = 0;
-      let num = 0;
-      for await (const p of parts) {
-        sum += p.add;
-        num++;
-      }
-      return { sum, num };
-    },
-    async *divideStream(req) {
-      const { sum, num } = req;
-      if (num < 0 || num > 100000 || (num === 0 && sum !== 0)) {
-        throw new TtrpcError(`cannot divide ${sum} into ${num} parts`, Code.InvalidArgument);
-      }
-      yield {};
-      if (num > 0) {
-        const q = Math.trunc(sum / num);
-        const r = sum % num;
-        for (let i = 0; i < num; i++) yield { add: q + (i < Math.abs(r) ? Math.sign(r) : 0) };
-      }
-      yield {};
-    },
-    async echoNull(reqs) {
-      let want = 0;
-      for await (const r of reqs) {
-        if (r.seq !== want) throw new TtrpcError(`unexpected seq ${r.seq}, want ${want}`, Code.InvalidArgument);
-        want++;
-      }
-      return {};
-    },
-    async *echoNullStream(reqs) {
-      for await (const _ of reqs) for (let i = 0; i < 10; i++) yield {};
-    },
-    async *emptyPayloadStream() {
-      yield { seq: 1 };
-      yield { seq: 2 };
-    },
-  };
 }
 
 /** Waits `ms` or until the handler's signal aborts; true when aborted. */

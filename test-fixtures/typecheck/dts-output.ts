@@ -1,23 +1,24 @@
 // Type-level checks of the JavaScript output's declarations (ES modules).
 import { create } from "@bufbuild/protobuf";
-import type { Client, HandlerContext, Server } from "@ttrpc-ts/runtime";
+import type { Connection, HandlerContext, Server } from "@ttrpc-ts/runtime";
 import { ItemSchema } from "../gen/esm/fixtures/common/v1/common_pb.js";
-import { createCounterServiceClient, registerCounterServiceService } from "../gen/esm/fixtures/editions/v1/editions_ttrpc.js";
-import { createItemStoreClient, type ItemStoreService, registerItemStoreService } from "../gen/esm/fixtures/stream/v1/stream_ttrpc.js";
+import { createCounterClient, registerCounter } from "../gen/esm/fixtures/editions/v1/editions_ttrpc.js";
+import { createItemStoreClient, type ItemStoreImpl, registerItemStore } from "../gen/esm/fixtures/stream/v1/stream_ttrpc.js";
 
-declare const connection: Client;
+declare const connection: Connection;
 declare const server: Server;
+declare const ctx: HandlerContext;
 
 const client = createItemStoreClient(connection);
-export const asService: ItemStoreService = client;
-registerItemStoreService(server, client);
+export const asImpl: Partial<ItemStoreImpl> = client;
+registerItemStore(server, client);
 export const got: Promise<unknown> = client.get({ id: "a" });
 // @ts-expect-error an init object is not an Item
-export const bad: Promise<unknown> = (client as ItemStoreService).put({ id: "a" });
-export const ok: Promise<unknown> = (client as ItemStoreService).put(create(ItemSchema));
+export const bad: unknown = (client as unknown as ItemStoreImpl).put({ id: "a" }, ctx);
+export const ok: unknown = (client as unknown as ItemStoreImpl).put(create(ItemSchema), ctx);
 
-const counters = createCounterServiceClient(connection);
-registerCounterServiceService(server, {
+const counters = createCounterClient(connection);
+registerCounter(server, {
   increment: (c, ctx: HandlerContext) => counters.increment({ name: c.name, value: c.value + 1n }, ctx),
   async *watch(c) {
     yield c;

@@ -25,8 +25,8 @@ export async function serve(socket, { Bench, BlobSchema }) {
 }
 
 export async function connect(socket, { Bench }) {
-  const client = await ttrpcConnect(socket);
-  const bench = createClient(Bench, client);
+  const connection = await ttrpcConnect(socket);
+  const bench = createClient(Bench, connection);
   return {
     echo: (msg) => bench.echo(msg),
     echoBlob: (msg) => bench.echoBlob(msg),
@@ -39,6 +39,6 @@ export async function connect(socket, { Bench }) {
       }
       for await (const m of bench.bidi(requests())) onMessage(m);
     },
-    close: () => client.close(),
+    close: () => connection.close(),
   };
 }

@@ -15,7 +15,8 @@ import {
   requireSameUser,
   requireUidGid,
 } from "@ttrpc-ts/peercred";
-import { Code, connect, type MethodDef, Server, type ServerOptions, type ServiceDef, TtrpcError } from "@ttrpc-ts/runtime";
+import { Code, connect, Server, type ServerOptions, TtrpcError } from "@ttrpc-ts/runtime";
+import type { MethodDef, ServiceDef } from "@ttrpc-ts/runtime/protocol";
 
 const linux = process.platform === "linux";
 // Under CI the addon must have been built; locally a missing build skips these tests with the reason.

@@ -1,4 +1,4 @@
-import type { DescFile, DescMethod, DescService } from "@bufbuild/protobuf";
+import type { DescFile, DescService } from "@bufbuild/protobuf";
 import type { GeneratedFile, ImportSymbol, Printable, Schema } from "@bufbuild/protoplugin";
 import { docText, serviceSymbolDoc } from "./doc.js";
 import type { PluginOptions } from "./options.js";
@@ -9,19 +9,44 @@ export type OutputTarget = "ts" | "js" | "dts";
 
 const extensions: Record<OutputTarget, string> = { ts: ".ts", js: ".js", dts: ".d.ts" };
 
-/** Symbols every generated file may use; each is imported only if printed. */
+/** Runtime symbols a generated file may use; each is imported only if printed. */
 interface Symbols {
-  readonly CallOptions: ImportSymbol;
   readonly Client: ImportSymbol;
+  readonly ServiceImpl: ImportSymbol;
+  readonly Connection: ImportSymbol;
   readonly Server: ImportSymbol;
-  readonly HandlerContext: ImportSymbol;
-  readonly MaybePromise: ImportSymbol;
   readonly createClient: ImportSymbol;
-  readonly MessageInitShape: ImportSymbol;
-  readonly Promise: ImportSymbol;
-  readonly AsyncIterable: ImportSymbol;
   readonly Partial: ImportSymbol;
 }
+
+/**
+ * One generated type per role. Each is the runtime's mapped type for the
+ * service (so every signature is written once, in the runtime), re-declaring
+ * each method only to carry the proto's comments as JSDoc.
+ */
+interface Role {
+  readonly name: (n: ServiceNames) => string;
+  readonly runtimeType: (s: Symbols) => ImportSymbol;
+  readonly readonly: boolean;
+  readonly doc: (wire: string, n: ServiceNames) => string;
+}
+
+const roles: readonly Role[] = [
+  {
+    name: (n) => n.client,
+    runtimeType: (s) => s.Client,
+    readonly: true,
+    doc: (wire, n) =>
+      `A client for \`${wire}\`, from {@link ${n.createClient}}. It takes requests as init objects too, and can itself be registered as an implementation (a proxy).`,
+  },
+  {
+    name: (n) => n.impl,
+    runtimeType: (s) => s.ServiceImpl,
+    readonly: false,
+    doc: (wire, n) =>
+      `An implementation of \`${wire}\`, for {@link ${n.register}}: handlers get the request and the server's HandlerContext, and may return init objects and plain values instead of promises.`,
+  },
+];
 
 /**
  * Writes `<name>_ttrpc.{ts,js,d.ts}` for every file to generate that has
@@ -46,99 +71,47 @@ export function generateFiles(schema: Schema<PluginOptions>, target: OutputTarge
 
 function createSymbols(f: GeneratedFile, file: DescFile, runtimePackage: string): Symbols {
   // Symbols "imported" from the file itself are never imported, but their
-  // names count as taken: an imported message called `Promise` gets an
+  // names count as taken: an imported message called `Partial` gets an
   // alias instead of shadowing the global our signatures use.
   const self = `./${file.name}_ttrpc.js`;
   return {
-    CallOptions: f.import("CallOptions", runtimePackage, true),
     Client: f.import("Client", runtimePackage, true),
+    ServiceImpl: f.import("ServiceImpl", runtimePackage, true),
+    Connection: f.import("Connection", runtimePackage, true),
     Server: f.import("Server", runtimePackage, true),
-    HandlerContext: f.import("HandlerContext", runtimePackage, true),
-    MaybePromise: f.import("MaybePromise", runtimePackage, true),
     createClient: f.import("createClient", runtimePackage),
-    MessageInitShape: f.import("MessageInitShape", "@bufbuild/protobuf", true),
-    Promise: f.import("Promise", self, true),
-    AsyncIterable: f.import("AsyncIterable", self, true),
     Partial: f.import("Partial", self, true),
   };
 }
 
 function printTypes(f: GeneratedFile, service: DescService, n: ServiceNames, s: Symbols): void {
-  const wire = service.typeName;
-  f.print(
-    f.jsDoc(
-      docText(service, [
-        `The ttrpc service \`${wire}\`. Servers implement this interface, and {@link ${n.createClient}} returns a client that implements it too, so a client can stand in for an implementation: a proxy, or a fake in tests.`,
-      ]),
-    ),
-  );
-  f.print(f.export("interface", n.service), " {");
-  printMembers(f, service, s, "service");
-  f.print("}");
-  f.print();
-  f.print(
-    f.jsDoc(
-      serviceSymbolDoc(
-        service,
-        `A client for \`${wire}\`, from {@link ${n.createClient}}. It takes requests as init objects too, and is itself an implementation of {@link ${n.service}}.`,
-      ),
-    ),
-  );
-  f.print(f.export("interface", n.client), " extends ", n.service, " {");
-  printMembers(f, service, s, "client");
-  f.print("}");
-  f.print();
-  f.print(
-    f.jsDoc(
-      serviceSymbolDoc(
-        service,
-        `What {@link ${n.register}} accepts for \`${wire}\`: any implementation of {@link ${n.service}}, or handlers that take the server's {@link HandlerContext} and return init objects instead of messages, or values instead of promises.`,
-      ),
-    ),
-  );
-  f.print(f.export("interface", n.impl), " {");
-  printMembers(f, service, s, "impl");
-  f.print("}");
-  f.print();
-}
-
-type Role = "service" | "client" | "impl";
-
-function printMembers(f: GeneratedFile, service: DescService, s: Symbols, role: Role): void {
-  service.methods.forEach((m, i) => {
-    if (i > 0) f.print();
-    f.print(f.jsDoc(docText(m), "  "));
-    f.print("  ", m.localName, signature(f, m, s, role), ";");
-  });
-}
-
-/** `(request: In, context?: CallOptions): Promise<Out>` and its variants. */
-function signature(f: GeneratedFile, m: DescMethod, s: Symbols, role: Role): Printable[] {
-  const shape = (desc: DescMethod["input"]): Printable => f.importShape(desc);
-  const init = (desc: DescMethod["input"]): Printable => [s.MessageInitShape, "<typeof ", f.importSchema(desc, true), ">"];
-  const request = role === "client" ? init(m.input) : shape(m.input);
-  const response = role === "impl" ? init(m.output) : shape(m.output);
-  const clientStreams = m.methodKind === "client_streaming" || m.methodKind === "bidi_streaming";
-  const serverStreams = m.methodKind === "server_streaming" || m.methodKind === "bidi_streaming";
-  const param: Printable = clientStreams ? ["requests: ", s.AsyncIterable, "<", request, ">"] : ["request: ", request];
-  const context: Printable =
-    role === "service"
-      ? ["context?: ", s.CallOptions]
-      : role === "client"
-        ? ["options?: ", s.CallOptions]
-        : ["context: ", s.HandlerContext];
-  const result: Printable = serverStreams
-    ? [s.AsyncIterable, "<", response, ">"]
-    : [role === "impl" ? s.MaybePromise : s.Promise, "<", response, ">"];
-  return ["(", param, ", ", context, "): ", result];
+  const desc = f.importSchema(service, true);
+  for (const role of roles) {
+    const name = role.name(n);
+    const mapped: Printable = [role.runtimeType(s), "<typeof ", desc, ">"];
+    f.print(f.jsDoc(serviceSymbolDoc(service, role.doc(service.typeName, n))));
+    if (service.methods.length === 0) {
+      // No members to document: an alias, not an empty interface.
+      f.print(f.export("type", name), " = ", mapped, ";");
+    } else {
+      f.print(f.export("interface", name), " extends ", mapped, " {");
+      service.methods.forEach((m, i) => {
+        if (i > 0) f.print();
+        f.print(f.jsDoc(docText(m), "  "));
+        f.print("  ", role.readonly ? "readonly " : "", m.localName, ": ", mapped, '["', m.localName, '"];');
+      });
+      f.print("}");
+    }
+    f.print();
+  }
 }
 
 function printFunctions(f: GeneratedFile, service: DescService, n: ServiceNames, s: Symbols, target: OutputTarget): void {
   const desc = f.importSchema(service);
   // Only the service's own descriptor and `createClient` appear in the
   // bodies; a parameter must not shadow the descriptor of a service named
-  // `client` or `server`.
-  const client = service.name === "client" ? "client_" : "client";
+  // `connection`, `server` or `impl`.
+  const connection = service.name === "connection" ? "connection_" : "connection";
   const server = service.name === "server" ? "server_" : "server";
   const impl = service.name === "impl" ? "impl_" : "impl";
   const wire = service.typeName;
@@ -146,17 +119,17 @@ function printFunctions(f: GeneratedFile, service: DescService, n: ServiceNames,
   f.print(f.jsDoc(serviceSymbolDoc(service, `Creates a client for \`${wire}\` on a ttrpc connection.`)));
   switch (target) {
     case "ts":
-      f.print(f.export("function", n.createClient), "(", client, ": ", s.Client, "): ", n.client, " {");
-      f.print("  return ", s.createClient, "(", desc, ", ", client, ");");
+      f.print(f.export("function", n.createClient), "(", connection, ": ", s.Connection, "): ", n.client, " {");
+      f.print("  return ", s.createClient, "(", desc, ", ", connection, ");");
       f.print("}");
       break;
     case "js":
-      f.print(f.export("function", n.createClient), "(", client, ") {");
-      f.print("  return ", s.createClient, "(", desc, ", ", client, ");");
+      f.print(f.export("function", n.createClient), "(", connection, ") {");
+      f.print("  return ", s.createClient, "(", desc, ", ", connection, ");");
       f.print("}");
       break;
     case "dts":
-      f.print(f.export("declare function", n.createClient), "(", client, ": ", s.Client, "): ", n.client, ";");
+      f.print(f.export("declare function", n.createClient), "(", connection, ": ", s.Connection, "): ", n.client, ";");
       break;
   }
   f.print();

@@ -1,36 +1,45 @@
 import type { DescFile, DescService } from "@bufbuild/protobuf";
 
-/** The exported names generated for one service `S`. */
+/** The exported names generated for one service. */
 export interface ServiceNames {
-  /** `SService`: the interface both sides share. */
-  readonly service: string;
-  /** `SClient`: the client type, an `SService` that also takes init objects. */
-  readonly client: string;
-  /** `SServiceImpl`: what `registerSService` accepts. */
-  readonly impl: string;
-  /** `createSClient`. */
+  /** `create<Base>Client`. */
   readonly createClient: string;
-  /** `registerSService`. */
+  /** `<Base>Client`: the client type, what `create<Base>Client` returns. */
+  readonly client: string;
+  /** `<Base>Impl`: the implementation type, what `register<Base>` accepts. */
+  readonly impl: string;
+  /** `register<Base>`. */
   readonly register: string;
+}
+
+/**
+ * The base of the generated names: the service name with one trailing
+ * `Service` removed, so `Greeter` and `GreeterService` both give
+ * `GreeterClient` and a suffix is never doubled. A service called just
+ * `Service` keeps its name.
+ */
+export function baseName(service: DescService): string {
+  const n = service.name;
+  return n.endsWith("Service") && n.length > "Service".length ? n.slice(0, -"Service".length) : n;
 }
 
 /** The names generated for `service`. */
 export function serviceNames(service: DescService): ServiceNames {
-  const n = service.name;
-  const upper = n.charAt(0).toUpperCase() + n.slice(1);
+  const base = baseName(service);
+  const upper = base.charAt(0).toUpperCase() + base.slice(1);
   return {
-    service: `${n}Service`,
-    client: `${n}Client`,
-    impl: `${n}ServiceImpl`,
     createClient: `create${upper}Client`,
-    register: `register${upper}Service`,
+    client: `${upper}Client`,
+    impl: `${upper}Impl`,
+    register: `register${upper}`,
   };
 }
 
 /**
  * The names for every service in `file`. Throws when two services would
- * export the same name (e.g. `Foo` and `foo`): silently renaming one would
- * make the generated API depend on declaration order.
+ * export the same name (e.g. `Foo` and `foo`, or `Foo` and `FooService`):
+ * silently renaming one would make the generated API depend on declaration
+ * order.
  */
 export function fileServiceNames(file: DescFile): Map<DescService, ServiceNames> {
   const owner = new Map<string, DescService>();

@@ -9,7 +9,7 @@ import type { TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { CodeGeneratorRequestSchema, type FileDescriptorProto, FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
-import { type Client, connect, Server } from "@ttrpc-ts/runtime";
+import { type Connection, connect, Server } from "@ttrpc-ts/runtime";
 import { protocGenTtrpcTs } from "../src/index.js";
 
 /** The repository root. */
@@ -98,7 +98,7 @@ export async function listen(t: TestContext, server: Server = new Server()): Pro
 }
 
 /** A client connection, closed when the test ends. */
-export async function dial(t: TestContext, address: string): Promise<Client> {
+export async function dial(t: TestContext, address: string): Promise<Connection> {
   const client = await connect(address);
   t.after(() => client.close());
   return client;

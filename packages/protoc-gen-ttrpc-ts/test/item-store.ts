@@ -4,10 +4,10 @@ import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { Code, TtrpcError } from "@ttrpc-ts/runtime";
 import { type Item, ItemSchema } from "../../../test-fixtures/gen/ts/fixtures/common/v1/common_pb.js";
-import type { ItemStoreServiceImpl } from "../../../test-fixtures/gen/ts/fixtures/stream/v1/stream_ttrpc.js";
+import type { ItemStoreImpl } from "../../../test-fixtures/gen/ts/fixtures/stream/v1/stream_ttrpc.js";
 
 /** A fresh store. `seen` records the metadata of every call, for forwarding checks. */
-export function createItemStore(): ItemStoreServiceImpl & { readonly items: Map<string, Item>; readonly seen: string[] } {
+export function createItemStore(): ItemStoreImpl & { readonly items: Map<string, Item>; readonly seen: string[] } {
   const items = new Map<string, Item>();
   const seen: string[] = [];
   return {

@@ -15,7 +15,7 @@ function script(load: string, address: string): string {
   return `${load}
 (async () => {
   const server = new Server();
-  stream.registerItemStoreService(server, {
+  stream.registerItemStore(server, {
     put: (item) => ({}),
     get: (req) => ({ id: req.id }),
     async *list() { yield { id: "1" }; yield { id: "2" }; },
@@ -43,7 +43,7 @@ const expected = JSON.stringify(["a", "1", "2", 2, "x", "y"]);
 test("the ES module JavaScript output runs in plain Node.js", (t) => {
   if (!requirePrerequisite(t, runtimeBuilt(), "the runtime's build (npm run build)")) return;
   const address = join(tempDir(t), "s.sock");
-  const load = `import { Server, connect } from "@ttrpc-ts/runtime";
+  const load = `import { connect, Server } from "@ttrpc-ts/runtime";
 import * as stream from ${JSON.stringify(join(fixturesDir, "gen/esm/fixtures/stream/v1/stream_ttrpc.js"))};`;
   const { stdout } = run(process.execPath, ["--input-type=module", "-e", script(load, address)], { cwd: repoRoot });
   assert.equal(stdout.trim(), expected);

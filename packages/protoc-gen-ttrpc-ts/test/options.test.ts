@@ -83,18 +83,47 @@ describe("plugin options", () => {
     assert.deepEqual([...generate(t, greeter, "").keys()].sort(), ["acme/greet/v1/greet_ttrpc.d.ts", "acme/greet/v1/greet_ttrpc.js"]);
   });
 
-  test("ts output imports schemas and shapes from protoc-gen-es's files", (t) => {
+  test("ts output builds on the runtime's mapped types and protoc-gen-es's service descriptor", (t) => {
     const ts = generate(t, greeter, "target=ts").get("acme/greet/v1/greet_ttrpc.ts") ?? "";
-    assert.match(ts, /^import type \{ HelloReply, HelloReplySchema, HelloRequest, HelloRequestSchema \} from "\.\/greet_pb";$/m);
     assert.match(ts, /^import \{ Greeter \} from "\.\/greet_pb";$/m);
-    assert.match(ts, /^import type \{ CallOptions, Client, HandlerContext, MaybePromise, Server \} from "@ttrpc-ts\/runtime";$/m);
+    assert.doesNotMatch(ts, /HelloRequest/, "signatures come from the runtime, not restated per message");
+    assert.match(ts, /^import type \{ Client, Connection, Server, ServiceImpl \} from "@ttrpc-ts\/runtime";$/m);
     assert.match(ts, /^import \{ createClient \} from "@ttrpc-ts\/runtime";$/m);
-    assert.match(ts, /^export interface GreeterService \{$/m);
-    assert.match(ts, /^ {2}sayHello\(request: HelloRequest, context\?: CallOptions\): Promise<HelloReply>;$/m);
-    assert.match(ts, /^ {2}sayHellos\(requests: AsyncIterable<HelloRequest>, context\?: CallOptions\): AsyncIterable<HelloReply>;$/m);
-    assert.match(ts, /^export interface GreeterClient extends GreeterService \{$/m);
-    assert.match(ts, /^export function createGreeterClient\(client: Client\): GreeterClient \{$/m);
-    assert.match(ts, /^export function registerGreeterService\(server: Server, impl: Partial<GreeterServiceImpl>\): void \{$/m);
+    assert.match(ts, /^export interface GreeterClient extends Client<typeof Greeter> \{$/m);
+    assert.match(ts, /^ {2}readonly sayHello: Client<typeof Greeter>\["sayHello"\];$/m);
+    assert.match(ts, /^ {2}readonly sayHellos: Client<typeof Greeter>\["sayHellos"\];$/m);
+    assert.match(ts, /^export interface GreeterImpl extends ServiceImpl<typeof Greeter> \{$/m);
+    assert.match(ts, /^ {2}sayHello: ServiceImpl<typeof Greeter>\["sayHello"\];$/m);
+    assert.match(ts, /^export function createGreeterClient\(connection: Connection\): GreeterClient \{$/m);
+    assert.match(ts, /^export function registerGreeter\(server: Server, impl: Partial<GreeterImpl>\): void \{$/m);
+  });
+
+  test("one trailing Service is dropped from the generated names, never doubled", (t) => {
+    const ts =
+      generate(t, {
+        "names.proto": `syntax = "proto3"; package names; message M {}
+          service WidgetService { rpc A(M) returns (M); }
+          service Service { rpc B(M) returns (M); }`,
+      }).get("names_ttrpc.ts") ?? "";
+    for (const name of [
+      "WidgetClient",
+      "WidgetImpl",
+      "createWidgetClient",
+      "registerWidget",
+      "ServiceClient",
+      "ServiceImpl",
+      "registerService",
+    ]) {
+      assert.match(ts, new RegExp(`^export (interface|function) ${name}\\b`, "m"), name);
+    }
+    assert.doesNotMatch(ts, /ServiceService|WidgetService(Client|Impl)|registerWidgetService/);
+  });
+
+  test("a service without methods gets type aliases, not empty interfaces", (t) => {
+    const ts = generate(t, { "empty.proto": 'syntax = "proto3"; package empty; service Nothing {}' }).get("empty_ttrpc.ts") ?? "";
+    assert.match(ts, /^export type NothingClient = Client<typeof Nothing>;$/m);
+    assert.match(ts, /^export type NothingImpl = ServiceImpl<typeof Nothing>;$/m);
+    assert.doesNotMatch(ts, /\{\s*\}/);
   });
 
   test("import_extension applies to relative imports", (t) => {
@@ -114,7 +143,7 @@ describe("plugin options", () => {
     assert.match(js, /^const \{ createClient \} = require\("@ttrpc-ts\/runtime"\);$/m);
     assert.match(js, /^const \{ Greeter \} = require\("\.\/greet_pb"\);$/m);
     assert.match(js, /^exports\.createGreeterClient = createGreeterClient;$/m);
-    assert.match(js, /^exports\.registerGreeterService = registerGreeterService;$/m);
+    assert.match(js, /^exports\.registerGreeter = registerGreeter;$/m);
     assert.doesNotMatch(js, /^import /m);
   });
 
@@ -124,7 +153,7 @@ describe("plugin options", () => {
     assert.doesNotMatch(ts, /@ttrpc-ts\/runtime/);
   });
 
-  test("map_imports points imports of other protos at a published package", (t) => {
+  test("map_imports: messages of other protos are never imported here (the types come through the descriptor)", (t) => {
     const files = {
       ...greeter,
       "acme/greet/v1/names.proto": `syntax = "proto3"; package acme.greet.v1; import "acme/common/v1/common.proto";
@@ -133,7 +162,7 @@ describe("plugin options", () => {
     const ts =
       generate(t, files, "target=ts,import_extension=js,map_imports=acme/common/:@acme/common-sdk").get("acme/greet/v1/names_ttrpc.ts") ??
       "";
-    assert.match(ts, /^import type \{ Name, NameSchema \} from "@acme\/common-sdk\/acme\/common\/v1\/common_pb\.js";$/m);
+    assert.doesNotMatch(ts, /common_pb/);
     assert.match(ts, /^import \{ Names \} from "\.\/names_pb\.js";$/m);
   });
 
@@ -171,15 +200,16 @@ describe("plugin options", () => {
       return lines.slice(Math.max(0, i - 4), i).some((l) => l.includes("@deprecated"));
     };
     for (const l of [
-      /^export interface OldService /,
+      /^export interface OldImpl /,
       /^export interface OldClient /,
       /^export function createOldClient/,
-      /^export function registerOldService/,
+      /^export function registerOld/,
     ]) {
       assert.ok(deprecatedBefore(l), `${l} is not @deprecated`);
     }
-    assert.ok(deprecatedBefore(/^ {2}b\(request: M, context\?/));
-    assert.ok(!deprecatedBefore(/^ {2}c\(request: M, context\?/));
-    assert.ok(!deprecatedBefore(/^export interface NewService /));
+    assert.ok(deprecatedBefore(/^ {2}readonly b: /));
+    assert.ok(deprecatedBefore(/^ {2}b: /));
+    assert.ok(!deprecatedBefore(/^ {2}readonly c: /));
+    assert.ok(!deprecatedBefore(/^export interface NewImpl /));
   });
 });

@@ -5,8 +5,8 @@ import { test } from "node:test";
 import { Code, TtrpcError } from "@ttrpc-ts/runtime";
 import {
   createItemStoreClient,
-  type ItemStoreService,
-  registerItemStoreService,
+  type ItemStoreClient,
+  registerItemStore,
 } from "../../../test-fixtures/gen/ts/fixtures/stream/v1/stream_ttrpc.js";
 import { collect, dial, from, listen } from "./helpers.js";
 import { createItemStore, item } from "./item-store.js";
@@ -14,11 +14,11 @@ import { createItemStore, item } from "./item-store.js";
 test("a client registered as the implementation of a second server proxies every kind of call", async (t) => {
   const store = createItemStore();
   const backend = await listen(t);
-  registerItemStoreService(backend.server, store);
-  const upstream: ItemStoreService = createItemStoreClient(await dial(t, backend.address));
+  registerItemStore(backend.server, store);
+  const upstream: ItemStoreClient = createItemStoreClient(await dial(t, backend.address));
 
   const proxy = await listen(t);
-  registerItemStoreService(proxy.server, upstream);
+  registerItemStore(proxy.server, upstream);
   const client = createItemStoreClient(await dial(t, proxy.address));
 
   // Unary; the handler context is forwarded as call options, metadata included.
@@ -52,21 +52,21 @@ test("a client registered as the implementation of a second server proxies every
 });
 
 test("code written against the service interface takes a client or a local implementation", async (t) => {
-  const countItems = async (svc: ItemStoreService) => (await collect(svc.list({ $typeName: "fixtures.stream.v1.ListRequest" }))).length;
+  const countItems = async (svc: ItemStoreClient) => (await collect(svc.list({ $typeName: "fixtures.stream.v1.ListRequest" }))).length;
 
   const store = createItemStore();
   store.items.set("a", item("a"));
   const { server, address } = await listen(t);
-  registerItemStoreService(server, store);
+  registerItemStore(server, store);
   const remote = createItemStoreClient(await dial(t, address));
 
   // A local fake: the same interface, no server.
-  const fake: Pick<ItemStoreService, "list"> = {
+  const fake: Pick<ItemStoreClient, "list"> = {
     async *list() {
       yield item("1");
       yield item("2");
     },
   };
   assert.equal(await countItems(remote), 1);
-  assert.equal(await countItems(fake as ItemStoreService), 2);
+  assert.equal(await countItems(fake as ItemStoreClient), 2);
 });

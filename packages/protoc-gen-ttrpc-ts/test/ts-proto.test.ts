@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Code, createClient, TtrpcError } from "@ttrpc-ts/runtime";
-import { createItemStoreClient, registerItemStoreService } from "../../../test-fixtures/gen/ts/fixtures/stream/v1/stream_ttrpc.js";
+import { createItemStoreClient, registerItemStore } from "../../../test-fixtures/gen/ts/fixtures/stream/v1/stream_ttrpc.js";
 import { Item } from "../../../test-fixtures/gen/ts-proto/fixtures/common/v1/common.js";
 import { ItemStoreDefinition, type SyncEvent } from "../../../test-fixtures/gen/ts-proto/fixtures/stream/v1/stream.js";
 import { collect, dial, from, listen } from "./helpers.js";
@@ -59,7 +59,7 @@ test("a ts-proto service definition serves and calls all four kinds of RPC", asy
 
 test("a ts-proto client talks to a protobuf-es server and the other way round", async (t) => {
   const esServer = await listen(t);
-  registerItemStoreService(esServer.server, createItemStore());
+  registerItemStore(esServer.server, createItemStore());
   const tsProtoClient = createClient(ItemStoreDefinition, await dial(t, esServer.address));
   await tsProtoClient.put(Item.fromPartial({ id: "a", text: "from ts-proto" }));
   assert.equal((await tsProtoClient.get({ id: "a" })).text, "from ts-proto");

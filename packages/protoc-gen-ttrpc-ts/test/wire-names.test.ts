@@ -4,18 +4,19 @@
 // proto name; we send and register the proto name on both sides.)
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Code, type HandlerContext, type MethodDef, normalizeService, type ServiceDef, TtrpcError } from "@ttrpc-ts/runtime";
+import { Code, type HandlerContext, TtrpcError } from "@ttrpc-ts/runtime";
+import { type MethodDef, normalizeService, type ServiceDef } from "@ttrpc-ts/runtime/protocol";
 import { Awkward } from "../../../test-fixtures/gen/ts/fixtures/awkward/v1/awkward_pb.js";
 import {
-  type AwkwardServiceImpl,
+  type AwkwardImpl,
   createAwkwardClient,
   createClientClient,
   createServerClient,
-  registerAwkwardService,
-  registerClientService,
-  registerServerService,
+  registerAwkward,
+  registerClient,
+  registerServer,
 } from "../../../test-fixtures/gen/ts/fixtures/awkward/v1/awkward_ttrpc.js";
-import { createBareClient, registerBareService } from "../../../test-fixtures/gen/ts/nopackage_ttrpc.js";
+import { createBareClient, registerBare } from "../../../test-fixtures/gen/ts/nopackage_ttrpc.js";
 import { collect, dial, listen } from "./helpers.js";
 
 test("every awkward RPC round-trips under its proto name", async (t) => {
@@ -24,7 +25,7 @@ test("every awkward RPC round-trips under its proto name", async (t) => {
     seen.push(`${ctx.service}/${ctx.method}`);
     return { value: req.value };
   };
-  const impl: AwkwardServiceImpl = {
+  const impl: AwkwardImpl = {
     delete: echo,
     constructor$: echo,
     toString$: echo,
@@ -41,7 +42,7 @@ test("every awkward RPC round-trips under its proto name", async (t) => {
     touch: (req, ctx) => echo({ value: req.id }, ctx),
   };
   const { server, address } = await listen(t);
-  registerAwkwardService(server, impl);
+  registerAwkward(server, impl);
   const client = createAwkwardClient(await dial(t, address));
 
   assert.equal((await client.delete({ value: "delete" })).value, "delete");
@@ -92,19 +93,19 @@ test("a snake_case RPC registered under its Go name is not what the client calls
 test("services named like runtime classes, lowercase services and services without a package", async (t) => {
   const { server, address } = await listen(t);
   const methods: string[] = [];
-  registerClientService(server, {
+  registerClient(server, {
     call: (req, ctx) => {
       methods.push(`${ctx.service}/${ctx.method}`);
       return { value: `client:${req.value}` };
     },
   });
-  registerServerService(server, {
+  registerServer(server, {
     serve: (req, ctx) => {
       methods.push(`${ctx.service}/${ctx.method}`);
       return { value: `server:${req.value}` };
     },
   });
-  registerBareService(server, {
+  registerBare(server, {
     call: (_req, ctx) => {
       methods.push(`${ctx.service}/${ctx.method}`);
       return {};

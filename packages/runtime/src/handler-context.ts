@@ -1,5 +1,8 @@
+import { Code } from "./code.js";
+import { timeRemaining } from "./deadline.js";
 import type { Metadata } from "./metadata.js";
 import type { PeerInfo } from "./peer.js";
+import { TtrpcError } from "./ttrpc-error.js";
 
 /**
  * What a server handler gets besides its request. It is also valid
@@ -31,7 +34,7 @@ export interface HandlerContext {
 export interface HandlerContextInit {
   service?: string;
   method?: string;
-  metadata?: Metadata;
+  metadata: Metadata;
   deadline?: number | undefined;
   signal?: AbortSignal;
   peer?: PeerInfo | undefined;
@@ -41,15 +44,76 @@ export interface HandlerContextInit {
  * Builds a context by hand, to unit-test a service implementation without
  * a server.
  */
-export function createHandlerContext(init: HandlerContextInit & { metadata: Metadata }): HandlerContext {
-  const deadline = init.deadline;
-  return {
-    service: init.service ?? "",
-    method: init.method ?? "",
-    metadata: init.metadata,
-    deadline,
-    signal: init.signal ?? new AbortController().signal,
-    timeRemaining: () => (deadline === undefined ? undefined : deadline - Date.now()),
-    peer: init.peer,
-  };
+export function createHandlerContext(init: HandlerContextInit): HandlerContext {
+  return new CallContext(
+    init.service ?? "",
+    init.method ?? "",
+    init.metadata,
+    init.deadline,
+    init.peer,
+    init.signal ?? new AbortController().signal,
+  );
+}
+
+/**
+ * The end of one server call, as its handler's signal shows it. The
+ * AbortController is only made when a handler (or interceptor) reads the
+ * signal, so calls that never look cost nothing.
+ */
+export class CallEnd {
+  #controller: AbortController | undefined;
+  #reason: TtrpcError | undefined;
+  #ended = false;
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#ended) this.#controller.abort(this.#reason ?? completed());
+    }
+    return this.#controller.signal;
+  }
+
+  /** Ends the call; `reason` undefined means it completed normally. */
+  end(reason: TtrpcError | undefined): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason ?? completed());
+  }
+}
+
+/** The one {@link HandlerContext} implementation. */
+export class CallContext implements HandlerContext {
+  readonly #end: CallEnd | AbortSignal;
+
+  constructor(
+    readonly service: string,
+    readonly method: string,
+    readonly metadata: Metadata,
+    readonly deadline: number | undefined,
+    readonly peer: PeerInfo | undefined,
+    end: CallEnd | AbortSignal,
+  ) {
+    this.#end = end;
+  }
+
+  get signal(): AbortSignal {
+    const end = this.#end;
+    return end instanceof CallEnd ? end.signal : end;
+  }
+
+  timeRemaining(): number | undefined {
+    return timeRemaining(this.deadline);
+  }
+
+  /** The same call with the metadata and deadline an interceptor put on its request. */
+  withRequest(metadata: Metadata, deadline: number | undefined): CallContext {
+    if (metadata === this.metadata && deadline === this.deadline) return this;
+    return new CallContext(this.service, this.method, metadata, deadline, this.peer, this.#end);
+  }
+}
+
+/** The abort reason of a call that completed normally. */
+function completed(): TtrpcError {
+  return new TtrpcError("ttrpc: call completed", Code.Canceled);
 }

@@ -1,36 +1,20 @@
-// Public API of @ttrpc-ts/runtime.
+// Public API of @ttrpc-ts/runtime: what application code uses. Frames, the
+// frame parser, the envelope schemas and the method normalizers are in
+// @ttrpc-ts/runtime/protocol.
 
-/** Address parsing (path, unix://path, @abstract). */
-export { parseAddress } from "./address.js";
 /** Per-call options: timeout, deadline, metadata, signal. */
 export type { CallOptions } from "./call-options.js";
-/** A client connection; its methods call any method by descriptor. */
-export { Client, type ClientOptions } from "./client.js";
-// --- Errors and metadata ---
-/** Status codes (gRPC numbering). */
-export { Code, codeName, parseCode } from "./code.js";
-// --- Calling: connections and clients ---
+// --- Calling a server ---
 /** Connect to a ttrpc server over a unix socket or a Duplex. */
-export { type ConnectOptions, connect } from "./connect.js";
-/** Typed client for one service. */
-export { createClient } from "./create-client.js";
-// --- Protocol level (for tools, tests and other libraries) ---
-/** Frame constants and encoders. */
-export {
-  DEFAULT_MAX_MESSAGE_SIZE,
-  encodeFrame,
-  encodeFrameHeader,
-  FRAME_HEADER_LENGTH,
-  type Frame,
-  FrameFlag,
-  FrameType,
-} from "./frame.js";
-/** Incremental frame decoder. */
-export { FrameParser, type FrameSink } from "./frame-parser.js";
-export { type Status, StatusSchema } from "./gen/google/rpc/status_pb.js";
-/** ttrpc.Request / ttrpc.Response / google.rpc.Status schemas. */
-export { type KeyValue, KeyValueSchema, type Request, RequestSchema, type Response, ResponseSchema } from "./gen/ttrpc/request_pb.js";
-/** What handlers receive besides the request. */
+export { connect } from "./client/connect.js";
+/** A connection to a server, and its options. */
+export { Connection, type ConnectionOptions } from "./client/connection.js";
+/** A typed client for one service on a connection. */
+export { createClient } from "./client/create-client.js";
+// --- Errors and metadata ---
+/** Status codes (gRPC numbering), their names, and parsing. */
+export { Code, codeName, parseCode } from "./code.js";
+/** What handlers get besides the request; `createHandlerContext` builds one for tests. */
 export { createHandlerContext, type HandlerContext, type HandlerContextInit } from "./handler-context.js";
 // --- Interceptors ---
 /** Client and server interceptors, unary and streaming. */
@@ -44,36 +28,23 @@ export type {
 } from "./interceptor.js";
 /** Multi-valued request metadata. */
 export { Metadata, type MetadataInit } from "./metadata.js";
-/** Method and service descriptions the runtime accepts. */
-export {
-  type MethodDef,
-  type MethodInput,
-  type MethodKind,
-  normalizeMethod,
-  normalizeService,
-  type ServiceDef,
-  type ServiceInput,
-  type TsProtoMessageFns,
-  type TsProtoMethodDefinition,
-  type TsProtoServiceDefinition,
-} from "./method.js";
 /** The identity of the connecting process. */
 export type { PeerInfo } from "./peer.js";
 // --- Serving ---
-/** A ttrpc server. */
-export { type IncomingConnection, Server, type ServerOptions, type ShutdownOptions } from "./server.js";
-// --- Types for clients and implementations ---
-/** Mapped types for typed clients and service implementations. */
+/** A ttrpc server, its options, and what `onConnection` sees. */
+export { type IncomingConnection, Server, type ServerOptions, type ShutdownOptions } from "./server/server.js";
+// --- Typed clients and implementations ---
+/** Mapped types: the client and the implementation of a service, one method each. */
 export type {
+  Client,
   ClientMethod,
   HandlerMethod,
   MaybePromise,
-  ServiceClient,
   ServiceImpl,
+  TsProtoClient,
   TsProtoClientMethod,
   TsProtoHandlerMethod,
-  TsProtoServiceClient,
   TsProtoServiceImpl,
 } from "./service-types.js";
-/** The error of every failed call. */
+/** The error of every failed call, and its options. */
 export { type OutgoingDetail, TtrpcError, type TtrpcErrorOptions } from "./ttrpc-error.js";

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { EchoPayloadSchema, Streaming } from "../../../interop/ts/gen/ttrpc/integration/streaming/test_pb.js";
-import type { Client } from "./client.js";
-import { createClient } from "./create-client.js";
+import { EchoPayloadSchema, Streaming } from "../test/support/gen/streaming_pb.js";
+import { Snake } from "../test/support/snake-service.js";
+import type { Connection } from "./client/connection.js";
+import { createClient } from "./client/create-client.js";
 import { createHandlerContext } from "./handler-context.js";
 import { Metadata } from "./metadata.js";
 import { type MethodDef, normalizeMethod, normalizeService, type ServiceDef, type TsProtoServiceDefinition } from "./method.js";
-import { Snake } from "./testing/snake-service.js";
 
 describe("normalizeService (protobuf-es)", () => {
   it("takes wire names from the descriptor and kinds from methodKind", () => {
@@ -124,7 +124,7 @@ describe("createClient", () => {
       serverStream: (m: MethodDef) => seen.push(`server ${m.name}`),
       clientStream: (m: MethodDef) => seen.push(`client ${m.name}`),
       bidiStream: (m: MethodDef) => seen.push(`bidi ${m.name}`),
-    } as unknown as Client;
+    } as unknown as Connection;
     const c = createClient(Streaming, fake);
     assert.deepEqual(Object.keys(c), [
       "echo",
@@ -143,7 +143,7 @@ describe("createClient", () => {
   });
 
   it("its methods are not writable (a typed client is safe to pass around)", () => {
-    const c = createClient(Streaming, {} as Client) as unknown as Record<string, unknown>;
+    const c = createClient(Streaming, {} as Connection) as unknown as Record<string, unknown>;
     assert.throws(() => {
       c.echo = () => {};
     });

@@ -23,7 +23,7 @@ export type ClientMethod<M> = M extends MethodShape
  * A typed client for a protobuf-es service: one method per RPC, keyed by
  * its local name. Requests may be init objects.
  */
-export type ServiceClient<S extends DescService> = {
+export type Client<S extends DescService> = {
   readonly [K in keyof S["method"]]: ClientMethod<S["method"][K]>;
 };
 
@@ -60,7 +60,7 @@ export type TsProtoClientMethod<M> = M extends { requestStream: true }
     : (request: TsIn<M>, options?: CallOptions) => Promise<TsOut<M>>;
 
 /** A typed client for a ts-proto generic definition. */
-export type TsProtoServiceClient<D extends TsProtoServiceDefinition> = {
+export type TsProtoClient<D extends TsProtoServiceDefinition> = {
   readonly [K in keyof D["methods"]]: TsProtoClientMethod<D["methods"][K]>;
 };
 

@@ -110,3 +110,40 @@ function toAny(detail: Any | OutgoingDetail): Any {
   if ("desc" in detail) return anyPack(detail.desc, create(detail.desc, detail.value));
   return detail.$typeName === AnySchema.typeName ? detail : create(AnySchema, detail);
 }
+
+// The errors the runtime itself raises, each with Go's text where Go has one.
+
+/** Text of anything thrown. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** RESOURCE_EXHAUSTED with Go's exact text, for a frame over the size limit. */
+export function oversizeError(length: number, max: number): TtrpcError {
+  return new TtrpcError(`message length ${length} exceed maximum message size of ${max}`, Code.ResourceExhausted);
+}
+
+/** A peer broke the protocol; Go appends `: protocol error`. */
+export function protocolError(what: string): TtrpcError {
+  return new TtrpcError(`${what}: protocol error`, Code.Internal);
+}
+
+/** A received message that does not decode: `what` is `payload` (a message) or `response` (an envelope). */
+export function unmarshalError(what: "payload" | "response", cause: unknown): TtrpcError {
+  return new TtrpcError(`ttrpc: error unmarshalling ${what}: ${errorText(cause)}`, Code.Internal, { cause });
+}
+
+/** The error a call ends with when its deadline passes. */
+export function deadlineError(): TtrpcError {
+  return new TtrpcError("deadline exceeded", Code.DeadlineExceeded);
+}
+
+/** The error a call ends with when its signal aborts. */
+export function abortError(signal: AbortSignal): TtrpcError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof TtrpcError) return reason;
+  if (reason instanceof Error && reason.name === "TimeoutError") {
+    return new TtrpcError("deadline exceeded", Code.DeadlineExceeded, { cause: reason });
+  }
+  return new TtrpcError("call cancelled", Code.Canceled, { cause: reason });
+}

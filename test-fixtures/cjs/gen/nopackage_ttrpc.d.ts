@@ -4,55 +4,40 @@
 // @generated from file nopackage.proto (syntax proto3)
 /* eslint-disable */
 
-import type { BareRequest, BareRequestSchema, BareResponse, BareResponseSchema } from "./nopackage_pb";
-import type { CallOptions, Client, HandlerContext, MaybePromise, Server } from "@ttrpc-ts/runtime";
-import type { MessageInitShape } from "@bufbuild/protobuf";
-
-/**
- * The ttrpc service `Bare`. Servers implement this interface, and
- * {@link createBareClient} returns a client that implements it too, so a
- * client can stand in for an implementation: a proxy, or a fake in tests.
- *
- * @generated from service Bare
- */
-export interface BareService {
-  /**
-   * @generated from rpc Bare.Call
-   */
-  call(request: BareRequest, context?: CallOptions): Promise<BareResponse>;
-}
+import type { Client, Connection, Server, ServiceImpl } from "@ttrpc-ts/runtime";
+import type { Bare } from "./nopackage_pb";
 
 /**
  * A client for `Bare`, from {@link createBareClient}. It takes requests as
- * init objects too, and is itself an implementation of {@link BareService}.
+ * init objects too, and can itself be registered as an implementation (a
+ * proxy).
  */
-export interface BareClient extends BareService {
+export interface BareClient extends Client<typeof Bare> {
   /**
    * @generated from rpc Bare.Call
    */
-  call(request: MessageInitShape<typeof BareRequestSchema>, options?: CallOptions): Promise<BareResponse>;
+  readonly call: Client<typeof Bare>["call"];
 }
 
 /**
- * What {@link registerBareService} accepts for `Bare`: any implementation of
- * {@link BareService}, or handlers that take the server's
- * {@link HandlerContext} and return init objects instead of messages, or
- * values instead of promises.
+ * An implementation of `Bare`, for {@link registerBare}: handlers get the
+ * request and the server's HandlerContext, and may return init objects and
+ * plain values instead of promises.
  */
-export interface BareServiceImpl {
+export interface BareImpl extends ServiceImpl<typeof Bare> {
   /**
    * @generated from rpc Bare.Call
    */
-  call(request: BareRequest, context: HandlerContext): MaybePromise<MessageInitShape<typeof BareResponseSchema>>;
+  call: ServiceImpl<typeof Bare>["call"];
 }
 
 /**
  * Creates a client for `Bare` on a ttrpc connection.
  */
-export declare function createBareClient(client: Client): BareClient;
+export declare function createBareClient(connection: Connection): BareClient;
 
 /**
  * Registers `impl` as `Bare` on `server`. Methods it lacks answer
  * UNIMPLEMENTED; registering the service twice throws.
  */
-export declare function registerBareService(server: Server, impl: Partial<BareServiceImpl>): void;
+export declare function registerBare(server: Server, impl: Partial<BareImpl>): void;

@@ -13,17 +13,17 @@ const { Bare } = require("./nopackage_pb");
 /**
  * Creates a client for `Bare` on a ttrpc connection.
  */
-function createBareClient(client) {
-  return createClient(Bare, client);
+function createBareClient(connection) {
+  return createClient(Bare, connection);
 }
 
 /**
  * Registers `impl` as `Bare` on `server`. Methods it lacks answer
  * UNIMPLEMENTED; registering the service twice throws.
  */
-function registerBareService(server, impl) {
+function registerBare(server, impl) {
   server.register(Bare, impl);
 }
 
 exports.createBareClient = createBareClient;
-exports.registerBareService = registerBareService;
+exports.registerBare = registerBare;

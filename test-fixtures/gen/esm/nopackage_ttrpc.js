@@ -10,14 +10,14 @@ import { Bare } from "./nopackage_pb.js";
 /**
  * Creates a client for `Bare` on a ttrpc connection.
  */
-export function createBareClient(client) {
-  return createClient(Bare, client);
+export function createBareClient(connection) {
+  return createClient(Bare, connection);
 }
 
 /**
  * Registers `impl` as `Bare` on `server`. Methods it lacks answer
  * UNIMPLEMENTED; registering the service twice throws.
  */
-export function registerBareService(server, impl) {
+export function registerBare(server, impl) {
   server.register(Bare, impl);
 }

@@ -1,5 +1,6 @@
 import type { DescMethod, Message } from "@bufbuild/protobuf";
-import { type CallOptions, type Client, Code, connect, parseAddress, TtrpcError } from "@ttrpc-ts/runtime";
+import { type CallOptions, Code, type Connection, connect, TtrpcError } from "@ttrpc-ts/runtime";
+import { parseAddress } from "@ttrpc-ts/runtime/protocol";
 import { connectAbstractViaRelay, padsAbstractNames } from "../abstract-socket.js";
 import { parseByteSize } from "../byte-size.js";
 import { CliError, errorMessage } from "../cli-error.js";
@@ -117,7 +118,7 @@ export async function runCall(
 }
 
 async function invoke(
-  client: Client,
+  client: Connection,
   method: DescMethod,
   single: Message | undefined,
   requests: AsyncIterable<Message>,
@@ -146,7 +147,7 @@ async function invoke(
  * natively (it pads the name, see padsAbstractNames) is retried through a
  * relay process.
  */
-async function connectOrExplain(address: string, options: { maxMessageSize?: number; connectTimeoutMs: number }): Promise<Client> {
+async function connectOrExplain(address: string, options: { maxMessageSize?: number; connectTimeoutMs: number }): Promise<Connection> {
   let abstractName: string | undefined;
   try {
     const target = parseAddress(address);

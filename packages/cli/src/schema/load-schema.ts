@@ -1,6 +1,5 @@
 import { fromBinary } from "@bufbuild/protobuf";
-import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
-import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { type FileDescriptorProto, FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { CliError } from "../cli-error.js";
 import { compileProtos } from "./compile-protos.js";
 import { readDescriptorSet } from "./read-descriptor-set.js";

@@ -1,13 +1,13 @@
-// Issue 6, item 1: fuzzing the frame parser. Seeded and reproducible
+// Fuzzing the frame parser. Seeded and reproducible
 // (FUZZ_SEED), bounded for CI, longer with FUZZ_SECONDS.
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe } from "node:test";
-import { encodeFrame, FRAME_HEADER_LENGTH, FrameParser } from "@ttrpc-ts/runtime";
-import { fuzzIt, gc } from "./helpers/fuzz-test.js";
-import { corpusFrame, mutate, randomChunks, randomFrame } from "./helpers/mutators.js";
-import type { Prng } from "./helpers/prng.js";
-import { allVectors } from "./helpers/vectors.js";
+import { encodeFrame, FRAME_HEADER_LENGTH, FrameParser } from "@ttrpc-ts/runtime/protocol";
+import { fuzzIt, gc } from "../support/fuzz/fuzz-test.js";
+import { corpusFrame, mutate, randomChunks, randomFrame } from "../support/fuzz/mutators.js";
+import type { Prng } from "../support/fuzz/prng.js";
+import { allVectors } from "../support/fuzz/vectors.js";
 
 /** What a parser reports, in a form that compares with deepEqual. */
 type Event = { frame: [number, number, number, string] } | { oversize: [number, number, number, number] };

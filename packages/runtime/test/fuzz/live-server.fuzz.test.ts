@@ -1,4 +1,4 @@
-// Issue 6, item 1: fuzzing a live server. Many connections send random and
+// Fuzzing a live server. Many connections send random and
 // mutated frames (bad lengths, types, flags and ids, truncated envelopes,
 // garbage protobuf, interleaved streams, half frames, sudden closes) while a
 // well-behaved client on its own connection keeps completing calls. The
@@ -10,15 +10,16 @@ import * as assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { describe } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type Client, connect, encodeFrame, FrameFlag, FrameType } from "@ttrpc-ts/runtime";
-import { RawPeer, requestBody } from "../reliability/helpers/raw-peer.js";
-import { socketPath } from "../reliability/helpers/socket-path.js";
-import { encodeMsg, type Msg, msg, TestMethods } from "../reliability/helpers/test-service.js";
-import { collect, sleep, within } from "../reliability/helpers/wait.js";
-import type { ServerStats } from "./helpers/fuzz-server.js";
-import { fuzzIt } from "./helpers/fuzz-test.js";
-import { corpusFrame, mutate, protobufish, randomChunks, randomFrame } from "./helpers/mutators.js";
-import { Prng } from "./helpers/prng.js";
+import { type Connection, connect } from "@ttrpc-ts/runtime";
+import { encodeFrame, FrameFlag, FrameType } from "@ttrpc-ts/runtime/protocol";
+import type { ServerStats } from "../support/fuzz/fuzz-server.js";
+import { fuzzIt } from "../support/fuzz/fuzz-test.js";
+import { corpusFrame, mutate, protobufish, randomChunks, randomFrame } from "../support/fuzz/mutators.js";
+import { Prng } from "../support/fuzz/prng.js";
+import { RawPeer } from "../support/raw-peer.js";
+import { socketPath } from "../support/socket-path.js";
+import { encodeMsg, type Msg, msg, TestMethods, testRequestBody } from "../support/test-service.js";
+import { collect, sleep, within } from "../support/wait.js";
 
 const MiB = 2 ** 20;
 const METHODS = ["Echo", "Hang", "WhoAmI", "Ticks", "Sum", "Chat", "Nope"];
@@ -66,7 +67,7 @@ async function fuzzConnection(
         id,
         FrameType.Request,
         flags,
-        requestBody(method, rng.chance(0.3) ? undefined : randomMsg(rng), undefined, timeout),
+        testRequestBody(method, rng.chance(0.3) ? undefined : randomMsg(rng), undefined, timeout),
       );
       if (streams) open.push(id);
     } else if (r < 0.5 && open.length > 0) {
@@ -115,7 +116,7 @@ async function fuzzConnection(
 }
 
 /** The well-behaved client: unary calls and small streams, all checked. */
-async function goodTraffic(client: Client, stop: () => boolean): Promise<number> {
+async function goodTraffic(client: Connection, stop: () => boolean): Promise<number> {
   let n = 0;
   while (!stop()) {
     const id = ++n;
@@ -155,7 +156,7 @@ class ServerProcess {
   }
 
   static async start(path: string): Promise<ServerProcess> {
-    const script = fileURLToPath(new URL("./helpers/fuzz-server.ts", import.meta.url));
+    const script = fileURLToPath(new URL("../support/fuzz/fuzz-server.ts", import.meta.url));
     const child = spawn(process.execPath, ["--conditions=@ttrpc-ts/source", "--import", "tsx", script, path], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });

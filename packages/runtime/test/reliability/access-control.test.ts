@@ -1,17 +1,16 @@
-// Issue 6, item 6: socket file mode, the connection hook, and peer
+// Access control: socket file mode, the connection hook, and peer
 // credentials shown to handlers. (The real SO_PEERCRED reader is tested in
 // packages/peercred.)
 import * as assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { describe, it } from "node:test";
 import { Code, connect, type IncomingConnection, type PeerInfo, Server } from "@ttrpc-ts/runtime";
-import { assertFailed } from "./helpers/errors.js";
-import { goodCalls } from "./helpers/good-client.js";
-import { expectResourcesAtBaseline, Harness, resourceCounts } from "./helpers/harness.js";
-import { requestFrame } from "./helpers/raw-peer.js";
-import { socketPath } from "./helpers/socket-path.js";
-import { type Msg, msg, TestMethods, TestService, testImpl } from "./helpers/test-service.js";
-import { settle, sleep, waitFor, within } from "./helpers/wait.js";
+import { assertFailed } from "../support/errors.js";
+import { goodCalls } from "../support/good-client.js";
+import { expectResourcesAtBaseline, Harness, resourceCounts } from "../support/leak-harness.js";
+import { socketPath } from "../support/socket-path.js";
+import { type Msg, msg, requestFrame, TestMethods, TestService, testImpl } from "../support/test-service.js";
+import { settle, sleep, waitFor, within } from "../support/wait.js";
 
 describe("socket file mode", () => {
   for (const mode of [undefined, 0o660, 0o666, 0o700]) {

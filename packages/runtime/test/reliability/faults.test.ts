@@ -1,4 +1,4 @@
-// Issue 6, item 3: sockets destroyed mid-request, mid-stream and mid-frame,
+// Faults: sockets destroyed mid-request, mid-stream and mid-frame,
 // on both sides. Every pending call must settle with UNAVAILABLE, handlers
 // must see their signal abort, and nothing may be left in any map or in the
 // process's active resources.
@@ -7,17 +7,17 @@ import { spawn } from "node:child_process";
 import * as net from "node:net";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type Client, Code, connect, encodeFrame, FrameFlag, FrameType, type IncomingConnection } from "@ttrpc-ts/runtime";
-import { assertFailed, assertTtrpcError } from "./helpers/errors.js";
-import { goodCalls } from "./helpers/good-client.js";
-import { expectResourcesAtBaseline, Harness, resourceCounts } from "./helpers/harness.js";
-import { requestFrame } from "./helpers/raw-peer.js";
-import { socketPath } from "./helpers/socket-path.js";
-import { type Msg, msg, TestMethods } from "./helpers/test-service.js";
-import { collect, settle, sleep, waitFor, within } from "./helpers/wait.js";
+import { Code, type Connection, connect, type IncomingConnection } from "@ttrpc-ts/runtime";
+import { encodeFrame, FrameFlag, FrameType } from "@ttrpc-ts/runtime/protocol";
+import { assertFailed, assertTtrpcError } from "../support/errors.js";
+import { goodCalls } from "../support/good-client.js";
+import { expectResourcesAtBaseline, Harness, resourceCounts } from "../support/leak-harness.js";
+import { socketPath } from "../support/socket-path.js";
+import { type Msg, msg, requestFrame, TestMethods } from "../support/test-service.js";
+import { collect, settle, sleep, waitFor, within } from "../support/wait.js";
 
 /** A client on a socket the test can destroy. */
-async function clientWithSocket(h: Harness): Promise<{ client: Client; socket: net.Socket }> {
+async function clientWithSocket(h: Harness): Promise<{ client: Connection; socket: net.Socket }> {
   const socket = net.connect(h.path);
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", resolve);
@@ -41,7 +41,7 @@ async function harnessWithServerSockets(t: Parameters<typeof Harness.start>[0]):
 }
 
 /** Starts one call of each kind, each waiting on the server. */
-function startAllKinds(client: Client): Array<Promise<unknown>> {
+function startAllKinds(client: Connection): Array<Promise<unknown>> {
   const neverEnding = async function* (): AsyncIterable<Msg> {
     yield msg({ id: 1 });
     await new Promise(() => {});
@@ -186,7 +186,7 @@ describe("faults", () => {
   for (const side of ["server", "client"] as const) {
     it(`a ${side} stream writing in a tight loop when its socket is destroyed does not spin the event loop`, async () => {
       // In a child process: a spinning loop would block this one for good.
-      const script = fileURLToPath(new URL("./helpers/spin-check.ts", import.meta.url));
+      const script = fileURLToPath(new URL("../support/spin-check.ts", import.meta.url));
       const child = spawn(process.execPath, ["--conditions=@ttrpc-ts/source", "--import", "tsx", script, side], {
         stdio: ["ignore", "pipe", "inherit"],
       });

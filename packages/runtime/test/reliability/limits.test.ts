@@ -1,18 +1,19 @@
-// Issue 6, item 2: resource limits and abuse. Each case ends with the leak
+// Resource limits and abuse. Each case ends with the leak
 // checks of the harness (maps empty, connections as expected, active
 // resources back to the baseline).
 import * as assert from "node:assert/strict";
 import * as net from "node:net";
 import { describe, it } from "node:test";
-import { Code, encodeFrameHeader, FrameType, Server } from "@ttrpc-ts/runtime";
-import { assertFailed, assertTtrpcError } from "./helpers/errors.js";
-import { retainedBytes } from "./helpers/gc.js";
-import { goodCalls, keepCalling } from "./helpers/good-client.js";
-import { expectResourcesAtBaseline, Harness, resourceCounts } from "./helpers/harness.js";
-import { RawPeer, requestFrame } from "./helpers/raw-peer.js";
-import { socketPath } from "./helpers/socket-path.js";
-import { encodeMsg, type Msg, msg, TestMethods, TestService, testImpl } from "./helpers/test-service.js";
-import { collect, settle, sleep, waitFor, within } from "./helpers/wait.js";
+import { Code, Server } from "@ttrpc-ts/runtime";
+import { encodeFrameHeader, FrameType } from "@ttrpc-ts/runtime/protocol";
+import { assertFailed, assertTtrpcError } from "../support/errors.js";
+import { retainedBytes } from "../support/gc.js";
+import { goodCalls, keepCalling } from "../support/good-client.js";
+import { expectResourcesAtBaseline, Harness, resourceCounts } from "../support/leak-harness.js";
+import { RawPeer } from "../support/raw-peer.js";
+import { socketPath } from "../support/socket-path.js";
+import { encodeMsg, type Msg, msg, requestFrame, TestMethods, TestService, testImpl } from "../support/test-service.js";
+import { collect, settle, sleep, waitFor, within } from "../support/wait.js";
 
 const MiB = 1 << 20;
 

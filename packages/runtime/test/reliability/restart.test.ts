@@ -1,16 +1,16 @@
-// Issue 6, item 3: the server killed (SIGKILL) and restarted under a
+// Restarts: the server killed (SIGKILL) and restarted under a
 // connected client, and the socket file removed under a running server.
 import * as assert from "node:assert/strict";
 import { existsSync, unlinkSync } from "node:fs";
 import { describe, it } from "node:test";
 import { Code, connect } from "@ttrpc-ts/runtime";
-import { startChildServer } from "./helpers/child-server.js";
-import { assertFailed } from "./helpers/errors.js";
-import { goodCalls } from "./helpers/good-client.js";
-import { expectResourcesAtBaseline, Harness, resourceCounts } from "./helpers/harness.js";
-import { socketPath } from "./helpers/socket-path.js";
-import { type Msg, msg, TestMethods } from "./helpers/test-service.js";
-import { collect, settle, within } from "./helpers/wait.js";
+import { startChildServer } from "../support/child-server.js";
+import { assertFailed } from "../support/errors.js";
+import { goodCalls } from "../support/good-client.js";
+import { expectResourcesAtBaseline, Harness, resourceCounts } from "../support/leak-harness.js";
+import { socketPath } from "../support/socket-path.js";
+import { type Msg, msg, TestMethods } from "../support/test-service.js";
+import { collect, settle, within } from "../support/wait.js";
 
 describe("server process killed and restarted", () => {
   it("kill -9 mid-call: pending calls fail UNAVAILABLE promptly; after a restart a new connect works", async (t) => {

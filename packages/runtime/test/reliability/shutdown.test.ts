@@ -1,15 +1,14 @@
-// Issue 6, item 5: graceful shutdown under load. Calls accepted before
+// Graceful shutdown under load. Calls accepted before
 // shutdown() complete; new connections and new calls are refused; past the
 // drain deadline the remaining calls end with UNAVAILABLE.
 import * as assert from "node:assert/strict";
 import * as net from "node:net";
 import { describe, it } from "node:test";
 import { Code, connect } from "@ttrpc-ts/runtime";
-import { assertFailed, assertTtrpcError } from "./helpers/errors.js";
-import { Harness } from "./helpers/harness.js";
-import { requestFrame } from "./helpers/raw-peer.js";
-import { type Msg, msg, TestMethods } from "./helpers/test-service.js";
-import { collect, settle, waitFor, within } from "./helpers/wait.js";
+import { assertFailed, assertTtrpcError } from "../support/errors.js";
+import { Harness } from "../support/leak-harness.js";
+import { type Msg, msg, requestFrame, TestMethods } from "../support/test-service.js";
+import { collect, settle, waitFor, within } from "../support/wait.js";
 
 describe("graceful shutdown", () => {
   it("under load: every accepted call completes, new connections and calls are refused", async (t) => {

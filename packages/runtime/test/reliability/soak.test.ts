@@ -1,4 +1,4 @@
-// Issue 6, item 4: the short soak run (`npm run soak`), in CI. The long run
+// The short soak run (`npm run soak`), in CI. The long run
 // is `npm run soak -- --calls 1000000`.
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";

@@ -1,4 +1,4 @@
-// Issue 3 back-pressure: a fast producer must not grow memory without bound,
+// Stream back-pressure (PROTOCOL.md §8): a fast producer must not grow memory without bound,
 // and a slow (but progressing) consumer keeps its stream.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, connect, createClient, Server, TtrpcError } from "@ttrpc-ts/runtime";
-import { EchoPayloadSchema, Streaming } from "../../../../interop/ts/gen/ttrpc/integration/streaming/test_pb.js";
+import { EchoPayloadSchema, Streaming } from "../support/gen/streaming_pb.js";
 
 const MiB = 1024 * 1024;
 

@@ -1,4 +1,4 @@
-// Issue 3: metadata and deadline travel on streams too (Go's NewStream sends
+// Metadata and deadline travel on streams too (Go's NewStream sends
 // neither, its #159) and stream handlers get them like unary ones.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { connect, createClient, type HandlerContext, Server } from "@ttrpc-ts/runtime";
-import { Streaming } from "../../../../interop/ts/gen/ttrpc/integration/streaming/test_pb.js";
+import { Streaming } from "../support/gen/streaming_pb.js";
 
 describe("stream handlers see metadata and deadline", () => {
   const dir = mkdtempSync(join(tmpdir(), "ttrpc-sctx-"));

@@ -4,133 +4,91 @@
 // @generated from file example/v1/greeter.proto (package example.v1, syntax proto3)
 /* eslint-disable */
 
-import type { HelloReply, HelloReplySchema, HelloRequest, HelloRequestSchema, RepeatHelloRequest, RepeatHelloRequestSchema } from "./greeter_pb.js";
-import { Greeter } from "./greeter_pb.js";
-import type { CallOptions, Client, HandlerContext, MaybePromise, Server } from "@ttrpc-ts/runtime";
+import type { Client, Connection, Server, ServiceImpl } from "@ttrpc-ts/runtime";
 import { createClient } from "@ttrpc-ts/runtime";
-import type { MessageInitShape } from "@bufbuild/protobuf";
-
-/**
- * Greets people.
- *
- * The ttrpc service `example.v1.Greeter`. Servers implement this interface,
- * and {@link createGreeterClient} returns a client that implements it too, so
- * a client can stand in for an implementation: a proxy, or a fake in tests.
- *
- * @generated from service example.v1.Greeter
- */
-export interface GreeterService {
-  /**
-   * Greets one person.
-   *
-   * @generated from rpc example.v1.Greeter.SayHello
-   */
-  sayHello(request: HelloRequest, context?: CallOptions): Promise<HelloReply>;
-
-  /**
-   * Greets one person `count` times, one reply at a time.
-   *
-   * @generated from rpc example.v1.Greeter.SayHelloRepeatedly
-   */
-  sayHelloRepeatedly(request: RepeatHelloRequest, context?: CallOptions): AsyncIterable<HelloReply>;
-
-  /**
-   * Greets everybody the client names, once the client is done.
-   *
-   * @generated from rpc example.v1.Greeter.SayHelloToAll
-   */
-  sayHelloToAll(requests: AsyncIterable<HelloRequest>, context?: CallOptions): Promise<HelloReply>;
-
-  /**
-   * Greets each person as soon as they are named.
-   *
-   * @generated from rpc example.v1.Greeter.Chat
-   */
-  chat(requests: AsyncIterable<HelloRequest>, context?: CallOptions): AsyncIterable<HelloReply>;
-}
+import { Greeter } from "./greeter_pb.js";
 
 /**
  * A client for `example.v1.Greeter`, from {@link createGreeterClient}. It
- * takes requests as init objects too, and is itself an implementation of
- * {@link GreeterService}.
+ * takes requests as init objects too, and can itself be registered as an
+ * implementation (a proxy).
  */
-export interface GreeterClient extends GreeterService {
+export interface GreeterClient extends Client<typeof Greeter> {
   /**
    * Greets one person.
    *
    * @generated from rpc example.v1.Greeter.SayHello
    */
-  sayHello(request: MessageInitShape<typeof HelloRequestSchema>, options?: CallOptions): Promise<HelloReply>;
+  readonly sayHello: Client<typeof Greeter>["sayHello"];
 
   /**
    * Greets one person `count` times, one reply at a time.
    *
    * @generated from rpc example.v1.Greeter.SayHelloRepeatedly
    */
-  sayHelloRepeatedly(request: MessageInitShape<typeof RepeatHelloRequestSchema>, options?: CallOptions): AsyncIterable<HelloReply>;
+  readonly sayHelloRepeatedly: Client<typeof Greeter>["sayHelloRepeatedly"];
 
   /**
    * Greets everybody the client names, once the client is done.
    *
    * @generated from rpc example.v1.Greeter.SayHelloToAll
    */
-  sayHelloToAll(requests: AsyncIterable<MessageInitShape<typeof HelloRequestSchema>>, options?: CallOptions): Promise<HelloReply>;
+  readonly sayHelloToAll: Client<typeof Greeter>["sayHelloToAll"];
 
   /**
    * Greets each person as soon as they are named.
    *
    * @generated from rpc example.v1.Greeter.Chat
    */
-  chat(requests: AsyncIterable<MessageInitShape<typeof HelloRequestSchema>>, options?: CallOptions): AsyncIterable<HelloReply>;
+  readonly chat: Client<typeof Greeter>["chat"];
 }
 
 /**
- * What {@link registerGreeterService} accepts for `example.v1.Greeter`: any
- * implementation of {@link GreeterService}, or handlers that take the server's
- * {@link HandlerContext} and return init objects instead of messages, or
- * values instead of promises.
+ * An implementation of `example.v1.Greeter`, for {@link registerGreeter}:
+ * handlers get the request and the server's HandlerContext, and may return
+ * init objects and plain values instead of promises.
  */
-export interface GreeterServiceImpl {
+export interface GreeterImpl extends ServiceImpl<typeof Greeter> {
   /**
    * Greets one person.
    *
    * @generated from rpc example.v1.Greeter.SayHello
    */
-  sayHello(request: HelloRequest, context: HandlerContext): MaybePromise<MessageInitShape<typeof HelloReplySchema>>;
+  sayHello: ServiceImpl<typeof Greeter>["sayHello"];
 
   /**
    * Greets one person `count` times, one reply at a time.
    *
    * @generated from rpc example.v1.Greeter.SayHelloRepeatedly
    */
-  sayHelloRepeatedly(request: RepeatHelloRequest, context: HandlerContext): AsyncIterable<MessageInitShape<typeof HelloReplySchema>>;
+  sayHelloRepeatedly: ServiceImpl<typeof Greeter>["sayHelloRepeatedly"];
 
   /**
    * Greets everybody the client names, once the client is done.
    *
    * @generated from rpc example.v1.Greeter.SayHelloToAll
    */
-  sayHelloToAll(requests: AsyncIterable<HelloRequest>, context: HandlerContext): MaybePromise<MessageInitShape<typeof HelloReplySchema>>;
+  sayHelloToAll: ServiceImpl<typeof Greeter>["sayHelloToAll"];
 
   /**
    * Greets each person as soon as they are named.
    *
    * @generated from rpc example.v1.Greeter.Chat
    */
-  chat(requests: AsyncIterable<HelloRequest>, context: HandlerContext): AsyncIterable<MessageInitShape<typeof HelloReplySchema>>;
+  chat: ServiceImpl<typeof Greeter>["chat"];
 }
 
 /**
  * Creates a client for `example.v1.Greeter` on a ttrpc connection.
  */
-export function createGreeterClient(client: Client): GreeterClient {
-  return createClient(Greeter, client);
+export function createGreeterClient(connection: Connection): GreeterClient {
+  return createClient(Greeter, connection);
 }
 
 /**
  * Registers `impl` as `example.v1.Greeter` on `server`. Methods it lacks
  * answer UNIMPLEMENTED; registering the service twice throws.
  */
-export function registerGreeterService(server: Server, impl: Partial<GreeterServiceImpl>): void {
+export function registerGreeter(server: Server, impl: Partial<GreeterImpl>): void {
   server.register(Greeter, impl);
 }

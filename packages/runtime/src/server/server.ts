@@ -1,0 +1,318 @@
+import { chmodSync, existsSync, lstatSync, unlinkSync } from "node:fs";
+import type { Socket } from "node:net";
+import * as net from "node:net";
+import type { Duplex } from "node:stream";
+import type { DescService } from "@bufbuild/protobuf";
+import { parseAddress } from "../address.js";
+import { Code } from "../code.js";
+import { applyInterceptors, type Interceptor } from "../interceptor.js";
+import { normalizeService, type ServiceDef, type ServiceInput, type TsProtoServiceDefinition } from "../method.js";
+import type { PeerInfo } from "../peer.js";
+import type { ServiceImpl, TsProtoServiceImpl } from "../service-types.js";
+import { TtrpcError } from "../ttrpc-error.js";
+import { DEFAULT_MAX_MESSAGE_SIZE } from "../wire/frame.js";
+import { type AnyHandler, invokeHandler, type RegisteredMethod } from "./invoke.js";
+import { ServerConnection, type ServerCore } from "./server-connection.js";
+
+/** Options for {@link Server}. */
+export interface ServerOptions {
+  /** Largest frame payload accepted or sent, inclusive. Default 4 MiB, like Go. */
+  maxMessageSize?: number;
+  /** Interceptors for every call; the first is the outermost. */
+  interceptors?: Interceptor[];
+  /** Messages buffered per client stream before reading pauses. Default 64. */
+  streamBufferSize?: number;
+  /**
+   * How long a client stream's buffer may stay full before the call fails
+   * with `data handling error: ttrpc: stream buffer full`. Default 1000 ms.
+   */
+  streamBufferTimeoutMs?: number;
+  /** File mode of unix sockets created by {@link Server.listen}. Default 0o600 (owner only). */
+  socketMode?: number;
+  /**
+   * Most open connections. Past it, a new connection's first Request is
+   * answered RESOURCE_EXHAUSTED and the connection closed. Default: no limit.
+   */
+  maxConnections?: number;
+  /**
+   * Most calls in progress per connection; more are refused with
+   * RESOURCE_EXHAUSTED. Default: no limit (as Go).
+   */
+  maxConcurrentStreams?: number;
+  /** Close connections that have had no call and no frame for this many ms. Default: never. */
+  idleTimeoutMs?: number;
+  /**
+   * Works out who is connecting (uid, gid, pid), for `context.peer` and
+   * `onConnection`. Node cannot read SO_PEERCRED itself; the optional
+   * package `@ttrpc-ts/peercred` provides one.
+   */
+  peerCredentials?: (socket: Socket) => PeerInfo | undefined;
+  /**
+   * Runs for each accepted connection before any frame is read. Return (or
+   * resolve) false, or throw, to refuse it: the socket is closed at once.
+   */
+  onConnection?: (connection: IncomingConnection) => boolean | Promise<boolean>;
+}
+
+/** What {@link ServerOptions.onConnection} gets. */
+export interface IncomingConnection {
+  /** The accepted socket. */
+  readonly socket: Socket;
+  /** The peer's credentials, when `peerCredentials` is set and could read them. */
+  readonly peer: PeerInfo | undefined;
+}
+
+/** Options for {@link Server.shutdown}. */
+export interface ShutdownOptions {
+  /**
+   * How long calls in progress may take before they are ended with
+   * UNAVAILABLE and the connections closed. Default: wait for all of them.
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * A ttrpc server: register services, then `listen` on a unix socket or
+ * `serve` connections you accepted yourself.
+ */
+export class Server {
+  readonly #services = new Map<string, Map<string, RegisteredMethod>>();
+  readonly #connections = new Set<ServerConnection>();
+  readonly #listeners: Array<{ server: net.Server; path: string | undefined }> = [];
+  readonly #interceptors: Interceptor[];
+  readonly #socketMode: number;
+  readonly #core: ServerCore;
+  readonly #maxConnections: number;
+  readonly #peerCredentials: ServerOptions["peerCredentials"];
+  readonly #onConnection: ServerOptions["onConnection"];
+  #active = 0;
+  #state: "open" | "shutdown" | "closed" = "open";
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(options: ServerOptions = {}) {
+    this.#interceptors = options.interceptors ?? [];
+    this.#socketMode = options.socketMode ?? 0o600;
+    const max = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    const bufferSize = options.streamBufferSize ?? 64;
+    const bufferTimeout = options.streamBufferTimeoutMs ?? 1000;
+    this.#maxConnections = options.maxConnections ?? 0;
+    this.#peerCredentials = options.peerCredentials;
+    this.#onConnection = options.onConnection;
+    const self = this;
+    this.#core = {
+      maxMessageSize: max,
+      streamBufferSize: bufferSize,
+      streamBufferTimeoutMs: bufferTimeout,
+      maxConcurrentStreams: options.maxConcurrentStreams ?? 0,
+      idleTimeoutMs: options.idleTimeoutMs ?? 0,
+      get shuttingDown() {
+        return self.#state !== "open";
+      },
+      lookup: (service, method) => this.#lookup(service, method),
+      callStarted: () => {
+        this.#active++;
+      },
+      callDone: () => {
+        this.#active--;
+        if (this.#active === 0) this.#wakeIdle();
+      },
+      connectionClosed: (conn) => {
+        this.#connections.delete(conn);
+        this.#wakeIdle();
+      },
+    };
+  }
+
+  /** Calls in progress across all connections. */
+  get activeCalls(): number {
+    return this.#active;
+  }
+
+  /** Open connections. */
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /**
+   * Registers a service: a protobuf-es service descriptor, a ts-proto
+   * generic definition, or a ServiceDef. `impl` maps method local names
+   * (`sayHello`) to handlers; methods it lacks answer UNIMPLEMENTED.
+   * Registering a service name twice throws.
+   */
+  register<S extends DescService>(service: S, impl: Partial<ServiceImpl<S>>): this;
+  register<D extends TsProtoServiceDefinition>(service: D, impl: Partial<TsProtoServiceImpl<D>>): this;
+  register(service: ServiceDef, impl: object): this;
+  register(service: ServiceInput, impl: object): this {
+    const def = normalizeService(service);
+    if (this.#services.has(def.typeName)) throw new Error(`service ${def.typeName} is already registered`);
+    const methods = new Map<string, RegisteredMethod>();
+    const handlers = impl as Record<string, unknown>;
+    for (const m of def.methods) {
+      const h = handlers[m.localName];
+      if (h === undefined) continue;
+      if (typeof h !== "function") throw new TypeError(`handler for ${def.typeName}.${m.name} (${m.localName}) is not a function`);
+      const bound = (h as AnyHandler).bind(impl) as AnyHandler;
+      methods.set(m.name, {
+        def: m,
+        call: applyInterceptors(invokeHandler(m.kind, m.name, bound), this.#interceptors),
+        unary: m.kind === "unary" && this.#interceptors.length === 0 ? bound : undefined,
+      });
+    }
+    this.#services.set(def.typeName, methods);
+    return this;
+  }
+
+  /**
+   * Listens on a unix socket: a path, `unix://path`, or `@name` for an
+   * abstract socket. A stale socket file is replaced; one that a live server
+   * still answers on is not (the promise rejects). The file is created with
+   * `socketMode` and removed again by `close`/`shutdown`.
+   */
+  async listen(address: string): Promise<void> {
+    if (this.#state !== "open") throw new Error("server is shut down");
+    const { path, abstract } = parseAddress(address);
+    if (!abstract) await clearStaleSocket(path);
+    const server = net.createServer((socket) => void this.#accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      // Bind with a restrictive umask so the socket is never briefly open to others.
+      const old = abstract ? undefined : process.umask(0o777 & ~this.#socketMode);
+      try {
+        server.listen(path, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      } finally {
+        if (old !== undefined) process.umask(old);
+      }
+    });
+    if (!abstract) chmodSync(path, this.#socketMode);
+    server.on("error", () => {});
+    this.#listeners.push({ server, path: abstract ? undefined : path });
+  }
+
+  /**
+   * Serves one connected stream (an accepted socket, or any Duplex, e.g. for
+   * tests). `peer` is shown to handlers as `context.peer`.
+   */
+  serve(socket: Duplex, peer?: PeerInfo): void {
+    if (this.#state !== "open") {
+      socket.destroy();
+      return;
+    }
+    const full = this.#maxConnections > 0 && this.#connections.size >= this.#maxConnections;
+    const refusal = full
+      ? new TtrpcError(`ttrpc: server connection limit (${this.#maxConnections}) reached`, Code.ResourceExhausted)
+      : undefined;
+    const conn = new ServerConnection(this.#core, socket, peer, refusal);
+    if (!conn.closed && !refusal) this.#connections.add(conn);
+  }
+
+  async #accept(socket: Socket): Promise<void> {
+    socket.on("error", () => {});
+    let peer: PeerInfo | undefined;
+    try {
+      peer = this.#peerCredentials?.(socket);
+    } catch {
+      peer = undefined;
+    }
+    if (this.#onConnection) {
+      let ok = false;
+      try {
+        ok = await this.#onConnection({ socket, peer });
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        socket.destroy();
+        return;
+      }
+    }
+    this.serve(socket, peer);
+  }
+
+  /**
+   * Graceful stop: stops accepting connections, refuses new calls with
+   * UNAVAILABLE, waits for calls in progress to finish, then closes every
+   * connection. With `timeoutMs`, calls still running then end with
+   * UNAVAILABLE.
+   */
+  async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    if (this.#state === "open") this.#state = "shutdown";
+    this.#stopListening();
+    for (const c of this.#connections) c.drain();
+    let timer: NodeJS.Timeout | undefined;
+    const idle = this.#whenIdle();
+    if (options.timeoutMs !== undefined) {
+      const t = options.timeoutMs;
+      await Promise.race([idle, new Promise<void>((r) => (timer = setTimeout(r, t)))]);
+      clearTimeout(timer);
+      if (this.#connections.size > 0) await this.close();
+    } else {
+      await idle;
+    }
+  }
+
+  /**
+   * Immediate stop: stops accepting, ends calls in progress with UNAVAILABLE
+   * `ttrpc: server closed`, closes every connection.
+   */
+  async close(): Promise<void> {
+    this.#state = "closed";
+    this.#stopListening();
+    const err = new TtrpcError("ttrpc: server closed", Code.Unavailable);
+    const waits: Promise<void>[] = [];
+    for (const c of this.#connections) {
+      c.terminate(err);
+      waits.push(c.whenClosed());
+    }
+    await Promise.all(waits);
+  }
+
+  #lookup(service: string, method: string): RegisteredMethod | TtrpcError {
+    const s = this.#services.get(service);
+    if (!s) return new TtrpcError(`service ${service}`, Code.Unimplemented);
+    return s.get(method) ?? new TtrpcError(`method ${method}`, Code.Unimplemented);
+  }
+
+  #stopListening(): void {
+    for (const { server, path } of this.#listeners.splice(0)) {
+      server.close();
+      if (path !== undefined) {
+        try {
+          unlinkSync(path);
+        } catch {
+          // Already gone.
+        }
+      }
+    }
+  }
+
+  #whenIdle(): Promise<void> {
+    if (this.#connections.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #wakeIdle(): void {
+    if (this.#connections.size > 0) return;
+    const ws = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of ws) w();
+  }
+}
+
+/** Removes a socket file nobody answers on; refuses to touch a live one. */
+async function clearStaleSocket(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  if (!lstatSync(path).isSocket()) throw new Error(`cannot listen on ${path}: the file exists and is not a socket`);
+  const live = await new Promise<boolean>((resolve) => {
+    const s = net.connect(path);
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+  if (live) throw new Error(`cannot listen on ${path}: another server is accepting connections on it`);
+  unlinkSync(path);
+}

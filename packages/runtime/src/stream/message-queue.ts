@@ -1,0 +1,183 @@
+/** Callbacks a {@link MessageQueue} uses for flow control. */
+export interface QueueHooks {
+  /** The queue reached its high-water mark. */
+  full?(): void;
+  /**
+   * A full queue was read from and has room again. With `full`, this lets
+   * the owner time how long the consumer makes no progress at all.
+   */
+  room?(): void;
+  /** A message was read while the queue was still at or over its mark. */
+  progress?(): void;
+  /** The consumer stopped reading (`return()` or `throw()` on the iterator). */
+  cancel?(): void;
+}
+
+/**
+ * A single-consumer async queue of received messages for one stream. Messages
+ * queued before an error are still delivered, then the error is thrown
+ * (matching Go, which delivers pending messages before reporting).
+ *
+ * It counts what it holds both in messages and in bytes (the size of each
+ * message as received), so a limit in bytes, or a connection-wide read
+ * budget, can be applied where `full` is decided.
+ */
+export class MessageQueue<T> implements AsyncIterableIterator<T> {
+  #items: T[] = [];
+  #sizes: number[] = [];
+  #bytes = 0;
+  #head = 0;
+  #waiter: { resolve(r: IteratorResult<T>): void; reject(e: unknown): void } | undefined;
+  #done = false;
+  #error: unknown;
+  #hasError = false;
+  #full = false;
+  #cancelled = false;
+  readonly #hwm: number;
+  readonly #hooks: QueueHooks;
+
+  constructor(highWaterMark: number, hooks: QueueHooks = {}) {
+    this.#hwm = Math.max(1, highWaterMark);
+    this.#hooks = hooks;
+  }
+
+  /** Messages waiting to be read. */
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+
+  /** Bytes of the messages waiting to be read, as received. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Whether `end` or `fail` was called. */
+  get closed(): boolean {
+    return this.#done || this.#hasError;
+  }
+
+  /** Whether the consumer gave up. */
+  get cancelled(): boolean {
+    return this.#cancelled;
+  }
+
+  /** Adds a message of `size` bytes (as received); ignored after end, fail or cancel. */
+  push(value: T, size = 0): void {
+    if (this.#done || this.#hasError || this.#cancelled) return;
+    const w = this.#waiter;
+    if (w) {
+      this.#waiter = undefined;
+      w.resolve({ value, done: false });
+      return;
+    }
+    this.#items.push(value);
+    this.#sizes.push(size);
+    this.#bytes += size;
+    if (!this.#full && this.#overMark()) {
+      this.#full = true;
+      this.#hooks.full?.();
+    }
+  }
+
+  /** No more messages: the iterator finishes after the queued ones. */
+  end(): void {
+    if (this.#done || this.#hasError) return;
+    this.#done = true;
+    this.#settleWaiter();
+  }
+
+  /** Ends with an error, thrown after the queued messages. */
+  fail(error: unknown): void {
+    if (this.#done || this.#hasError) return;
+    this.#hasError = true;
+    this.#error = error;
+    this.#settleWaiter();
+  }
+
+  /** Drops queued messages and ends with an error at once. */
+  abort(error: unknown): void {
+    this.#clear();
+    this.#done = false;
+    this.#hasError = false;
+    this.fail(error);
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.#head < this.#items.length) {
+      const value = this.#items[this.#head] as T;
+      this.#items[this.#head] = undefined as T;
+      this.#bytes -= this.#sizes[this.#head] as number;
+      this.#head++;
+      if (this.#head === this.#items.length) {
+        this.#items = [];
+        this.#sizes = [];
+        this.#head = 0;
+      } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+        this.#items = this.#items.slice(this.#head);
+        this.#sizes = this.#sizes.slice(this.#head);
+        this.#head = 0;
+      }
+      if (this.#full) {
+        if (!this.#overMark()) {
+          this.#full = false;
+          this.#hooks.room?.();
+        } else {
+          this.#hooks.progress?.();
+        }
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.#hasError) return Promise.reject(this.#error);
+    if (this.#done || this.#cancelled) return Promise.resolve({ value: undefined, done: true });
+    if (this.#waiter) return Promise.reject(new Error("MessageQueue: concurrent next() calls"));
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+    });
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.#cancel();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<T>> {
+    this.#cancel();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+
+  #cancel(): void {
+    if (this.#cancelled) return;
+    this.#cancelled = true;
+    this.#clear();
+    if (this.#full) {
+      this.#full = false;
+      this.#hooks.room?.();
+    }
+    this.#settleWaiter();
+    if (!this.#done && !this.#hasError) this.#hooks.cancel?.();
+  }
+
+  /** Whether the queue holds as much as it may before reading should pause. */
+  #overMark(): boolean {
+    return this.length >= this.#hwm;
+  }
+
+  #clear(): void {
+    this.#items = [];
+    this.#sizes = [];
+    this.#bytes = 0;
+    this.#head = 0;
+  }
+
+  #settleWaiter(): void {
+    const w = this.#waiter;
+    if (!w) return;
+    this.#waiter = undefined;
+    if (this.#hasError) w.reject(this.#error);
+    else w.resolve({ value: undefined, done: true });
+  }
+}

@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import * as net from "node:net";
+import { describe, it, type TestContext } from "node:test";
+import { RawPeer } from "../../test/support/raw-peer.js";
+import { sleep, tempDir, until, within } from "../../test/support/util.js";
+import { Channel, type ChannelHandler } from "./channel.js";
+import { encodeFrame, type Frame, FrameType } from "./frame.js";
+
+interface Recorder extends ChannelHandler {
+  frames: Frame[];
+  oversized: number[];
+  closes: Array<Error | undefined>;
+}
+
+function recorder(): Recorder {
+  const r: Recorder = {
+    frames: [],
+    oversized: [],
+    closes: [],
+    frame: (f) => r.frames.push({ ...f, payload: Buffer.from(f.payload) }),
+    oversize: (_id, _type, _flags, length) => r.oversized.push(length),
+    closed: (e) => r.closes.push(e),
+  };
+  return r;
+}
+
+/** A Channel on one end of a unix socket and a RawPeer on the other. */
+async function pair(t: TestContext, max = 4194304): Promise<{ channel: Channel; rec: Recorder; peer: RawPeer }> {
+  const tmp = tempDir();
+  const path = tmp.path("c.sock");
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(path, r));
+  const accepted = new Promise<net.Socket>((r) => server.once("connection", r));
+  const peer = await RawPeer.connect(path);
+  const socket = await accepted;
+  const rec = recorder();
+  const channel = new Channel(socket, max, rec);
+  t.after(async () => {
+    socket.destroy();
+    peer.destroy();
+    await new Promise((r) => server.close(r));
+    tmp.cleanup();
+  });
+  return { channel, rec, peer };
+}
+
+describe("Channel", { timeout: 30_000 }, () => {
+  it("writes whole frames, small (copied) and large (header + payload), in order", async (t) => {
+    const { channel, peer } = await pair(t);
+    const big = Buffer.alloc(100_000, 7);
+    assert.equal(typeof channel.write(1, FrameType.Request, 0, Buffer.from("small")), "boolean");
+    channel.write(3, FrameType.Request, 2, big);
+    channel.write(5, FrameType.Data, 5, new Uint8Array(0));
+    const a = await peer.next();
+    const b = await peer.next();
+    const c = await peer.next();
+    assert.deepEqual([a.streamId, a.payload.toString()], [1, "small"]);
+    assert.deepEqual([b.streamId, b.flags, b.payload.length], [3, 2, 100_000]);
+    assert.ok(b.payload.equals(big));
+    assert.deepEqual([c.streamId, c.type, c.flags, c.payload.length], [5, 3, 5, 0]);
+    assert.equal(peer.received().length, 10 + 5 + 10 + 100_000 + 10);
+  });
+
+  it("write sends head, body and tail as one frame, small or large", async (t) => {
+    const { channel, peer } = await pair(t);
+    channel.write(1, FrameType.Response, 0, Buffer.from("b"), 0, Buffer.from("a"), Buffer.from("cd"));
+    const big1 = Buffer.alloc(20_000, 1);
+    const big2 = Buffer.alloc(30_000, 2);
+    channel.write(3, FrameType.Response, 0, big2, 0, big1);
+    channel.write(5, FrameType.Response, 0, new Uint8Array(0), 0x12);
+    const a = await peer.next();
+    const b = await peer.next();
+    const c = await peer.next();
+    assert.equal(a.payload.toString(), "abcd");
+    assert.ok(b.payload.equals(Buffer.concat([big1, big2])));
+    assert.equal(c.payload.length, 0);
+  });
+
+  it("parses incoming frames and reports oversize ones", async (t) => {
+    const { rec, peer } = await pair(t, 8);
+    await peer.write(encodeFrame(1, FrameType.Response, 0, Buffer.from("12345678")));
+    await peer.write(encodeFrame(3, FrameType.Response, 0, Buffer.from("123456789")));
+    await peer.write(encodeFrame(5, FrameType.Data, 1, Buffer.from("x")));
+    await until(() => rec.frames.length === 2, 3000, "two frames");
+    assert.deepEqual(rec.oversized, [9]);
+    assert.deepEqual(
+      rec.frames.map((f) => f.streamId),
+      [1, 5],
+    );
+  });
+
+  it("hold pauses reading until every holder released", async (t) => {
+    const { channel, rec, peer } = await pair(t);
+    const a = {};
+    const b = {};
+    channel.hold(a);
+    channel.hold(b);
+    await peer.write(encodeFrame(1, FrameType.Data, 0, Buffer.from("x")));
+    await sleep(100);
+    assert.equal(rec.frames.length, 0);
+    channel.release(a);
+    await sleep(50);
+    assert.equal(rec.frames.length, 0, "still held by b");
+    channel.release(b);
+    await until(() => rec.frames.length === 1, 3000, "the frame after release");
+  });
+
+  it("end() flushes what was written, then closes; closed is reported once", async (t) => {
+    const { channel, rec, peer } = await pair(t);
+    channel.write(1, FrameType.Response, 0, Buffer.from("last words"));
+    channel.end();
+    channel.end();
+    const f = await peer.next();
+    assert.equal(f.payload.toString(), "last words");
+    peer.socket.end();
+    await within(peer.closed, 3000, "peer close");
+    await until(() => rec.closes.length === 1, 3000, "closed()");
+    assert.equal(channel.closed, true);
+    assert.equal(rec.closes[0], undefined);
+    assert.equal(channel.write(3, FrameType.Response, 0, Buffer.from("x")), false, "writes after close are dropped");
+    await channel.whenWritable();
+    await sleep(20);
+    assert.equal(rec.closes.length, 1);
+  });
+
+  it("the peer going away is reported once", async (t) => {
+    const { channel, rec, peer } = await pair(t);
+    peer.destroy();
+    await until(() => rec.closes.length === 1, 3000, "closed()");
+    assert.equal(channel.closed, true);
+    await sleep(20);
+    assert.equal(rec.closes.length, 1);
+  });
+
+  it("destroy(error) reports that error", async (t) => {
+    const { channel, rec } = await pair(t);
+    channel.destroy(new Error("bad peer"));
+    await until(() => rec.closes.length === 1, 3000, "closed()");
+    assert.equal(rec.closes[0]?.message, "bad peer");
+  });
+
+  it("whenWritable() waits for write back-pressure to clear", async (t) => {
+    const { channel, peer } = await pair(t);
+    peer.socket.pause();
+    const chunk = Buffer.alloc(1 << 20);
+    let writes = 0;
+    while (channel.write(1, FrameType.Data, 0, chunk) && writes < 200) writes++;
+    assert.equal(channel.writeBlocked, true);
+    let drained = false;
+    const d = channel.whenWritable().then(() => {
+      drained = true;
+    });
+    await sleep(50);
+    assert.equal(drained, false);
+    peer.socket.resume();
+    await within(d, 5000, "drain");
+  });
+});

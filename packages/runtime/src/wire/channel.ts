@@ -1,0 +1,182 @@
+import type { Duplex } from "node:stream";
+import { FRAME_HEADER_LENGTH, type Frame, writeFrameHeader } from "./frame.js";
+import { FrameParser } from "./frame-parser.js";
+import { varintSize, writeVarint } from "./varint.js";
+
+/** What a {@link Channel} reports to its owner (client or server connection). */
+export interface ChannelHandler {
+  frame(frame: Frame): void;
+  oversize(streamId: number, type: number, flags: number, length: number): void;
+  /** The socket closed; `error` is set when it closed because of an error. */
+  closed(error: Error | undefined): void;
+}
+
+const EMPTY = new Uint8Array(0);
+
+// Payloads up to this size are copied next to their header (one small
+// buffer); larger ones go as a second corked write to avoid the copy.
+const COPY_LIMIT = 16 * 1024;
+
+/**
+ * A framed, duplex byte stream: parses incoming frames, writes outgoing
+ * frames whole, batches the writes of one tick into one syscall, exposes
+ * write back-pressure, and can stop reading while a stream's buffer is full.
+ */
+export class Channel {
+  readonly socket: Duplex;
+  readonly #parser: FrameParser;
+  readonly #handler: ChannelHandler;
+  #corked = false;
+  #closed = false;
+  #error: Error | undefined;
+  readonly #holds = new Set<object>();
+  #writableWaiters: Array<() => void> = [];
+
+  constructor(socket: Duplex, maxMessageSize: number, handler: ChannelHandler) {
+    this.socket = socket;
+    this.#handler = handler;
+    this.#parser = new FrameParser(maxMessageSize, handler);
+    socket.on("data", (chunk: Buffer) => this.#parser.push(chunk));
+    socket.on("error", (err: Error) => {
+      this.#error ??= err;
+    });
+    socket.on("end", () => socket.destroy());
+    socket.on("close", () => this.#onClose());
+    socket.on("drain", () => this.#wakeWriters());
+    if (socket.destroyed) queueMicrotask(() => this.#onClose());
+  }
+
+  /** Whether the socket has closed (or is closing). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Bytes of a partial frame the parser holds. */
+  get pendingBytes(): number {
+    return this.#parser.pendingBytes;
+  }
+
+  /** Whether the parser sits between frames. */
+  get idle(): boolean {
+    return this.#parser.idle;
+  }
+
+  /**
+   * Writes one frame, the only way anything is written. Its payload is
+   * `head`, then `body`, then `tail`; with a `tag`, `body` goes as that
+   * length-delimited protobuf field (tag byte, varint length, bytes; left
+   * out when empty), so a Request or an OK Response is built straight into
+   * the frame from its cached head and the message bytes. Small frames are
+   * one buffer (one copy); past the copy limit `body` is written as it is,
+   * corked with the rest, never copied.
+   *
+   * Returns false when the socket's buffer is over its high-water mark
+   * (wait for {@link whenWritable} before writing more stream data), or when
+   * the channel is closed (the frame is dropped).
+   */
+  write(
+    streamId: number,
+    type: number,
+    flags: number,
+    body: Uint8Array,
+    tag = 0,
+    head: Uint8Array = EMPTY,
+    tail: Uint8Array = EMPTY,
+  ): boolean {
+    if (this.#closed || this.socket.writableEnded || this.socket.destroyed) return false;
+    if (!this.#corked) {
+      this.#corked = true;
+      this.socket.cork();
+      process.nextTick(() => this.#uncork());
+    }
+    const n = body.length;
+    const fieldHead = tag === 0 || n === 0 ? 0 : 1 + varintSize(n);
+    const bodyBytes = tag !== 0 && n === 0 ? 0 : n;
+    const length = head.length + fieldHead + bodyBytes + tail.length;
+    const inline = length <= COPY_LIMIT;
+    const b = Buffer.allocUnsafe(FRAME_HEADER_LENGTH + head.length + fieldHead + (inline ? bodyBytes + tail.length : 0));
+    writeFrameHeader(b, length, streamId, type, flags);
+    let at = FRAME_HEADER_LENGTH;
+    if (head.length > 0) {
+      b.set(head, at);
+      at += head.length;
+    }
+    if (fieldHead > 0) {
+      b[at++] = tag;
+      at = writeVarint(b, at, n);
+    }
+    if (inline) {
+      if (bodyBytes > 0) b.set(body, at);
+      if (tail.length > 0) b.set(tail, at + bodyBytes);
+      return this.socket.write(b);
+    }
+    // Corked: the pieces leave in the same writev.
+    this.socket.write(b);
+    let ok = this.socket.write(body);
+    if (tail.length > 0) ok = this.socket.write(tail);
+    return ok;
+  }
+
+  /** Resolves when the socket's write buffer is below its high-water mark again, or the channel closed. */
+  whenWritable(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    const s = this.socket;
+    // Destroyed or ended but not closed yet: wait for 'close' (which wakes
+    // every waiter). Resolving at once would let a writer that loops on
+    // write()/drain() spin in microtasks, and 'close' would never come.
+    if (!s.destroyed && !s.writableEnded && !s.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => this.#writableWaiters.push(resolve));
+  }
+
+  /** Whether writes are over the high-water mark (see {@link whenWritable}). */
+  get writeBlocked(): boolean {
+    return !this.#closed && this.socket.writableNeedDrain;
+  }
+
+  /** Stops reading from the socket until every holder has released. */
+  hold(key: object): void {
+    this.#holds.add(key);
+    if (this.#holds.size === 1) this.socket.pause();
+  }
+
+  /** Releases a {@link hold}. */
+  release(key: object): void {
+    if (this.#holds.delete(key) && this.#holds.size === 0 && !this.#closed) this.socket.resume();
+  }
+
+  /** Flushes what is queued, then closes the socket. */
+  end(): void {
+    if (this.#closed) return;
+    this.#uncork();
+    this.socket.end();
+    // A peer that never reads must not keep the socket alive.
+    const t = setTimeout(() => this.socket.destroy(), 1000);
+    t.unref();
+  }
+
+  /** Closes the socket at once; queued writes are lost. */
+  destroy(error?: Error): void {
+    if (error) this.#error ??= error;
+    this.socket.destroy();
+  }
+
+  #uncork(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.socket.uncork();
+  }
+
+  #wakeWriters(): void {
+    const waiters = this.#writableWaiters;
+    this.#writableWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  #onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#holds.clear();
+    this.#wakeWriters();
+    this.#handler.closed(this.#error);
+  }
+}
