@@ -14,8 +14,9 @@ export function parseStartResult(stdout: Uint8Array): BootstrapResult {
   const text = new TextDecoder().decode(stdout).trim();
   const fromJson = tryJson(text);
   if (fromJson) return fromJson;
-  // Text that is no address is most likely a message a shim printed by mistake.
-  if (text === "" || /\s/.test(text)) throw new Error(`shim start printed no address: ${JSON.stringify(clip(text))}`);
+  // Spaces or control characters: a message printed by mistake, or a
+  // binary result without an address; neither names an address.
+  if (!/^[^\s\p{Cc}]+$/u.test(text)) throw new Error(`shim start printed no address: ${JSON.stringify(clip(text))}`);
   return create(BootstrapResultSchema, { version: 2, address: text, protocol: "ttrpc" });
 }
 
