@@ -17,6 +17,8 @@ export {
 export { NAMESPACE_METADATA_KEY, validateNamespace, withNamespace } from "./namespace.js";
 /** Normalizes a shim address (`unix://`, `ttrpc+unix://`, path). */
 export { shimSocketAddress } from "./shim-address.js";
+/** Creates and reads the `log` fifo a shim daemon writes to. */
+export { openShimLog, type ShimLog } from "./shim-log.js";
 /** Reads a shim `start`'s stdout (bootstrap protobuf, JSON or address text). */
 export { parseStartResult } from "./start-result.js";
 /** Starts a shim through containerd 2.x's bootstrap protocol (or the legacy one). */

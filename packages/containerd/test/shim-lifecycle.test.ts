@@ -4,7 +4,6 @@
 // State, Wait, Delete, Shutdown. A TypeScript Events server stands in for
 // containerd at TTRPC_ADDRESS and receives the task events the shim publishes.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,8 +12,8 @@ import { connectShim, NAMESPACE_METADATA_KEY, startShim, unpackEvent, withNamesp
 import type { Envelope } from "@ttrpc-ts/containerd/events";
 import { Code, createClient, Server, TtrpcError } from "@ttrpc-ts/runtime";
 import { createBundle } from "./helpers/bundle.js";
-import { BUILD_HINT, containerd2Bin, generated, need, onPath, staticBusybox } from "./helpers/prerequisites.js";
-import { alive, killQuietly, waitFor } from "./helpers/processes.js";
+import { shimPrerequisites } from "./helpers/prerequisites.js";
+import { alive, cleanUpTask, killQuietly, waitFor } from "./helpers/processes.js";
 
 const NAMESPACE = "ttrpc-ts-e2e";
 const EXIT_CODE = 3;
@@ -26,13 +25,9 @@ interface Received {
 }
 
 test("containerd 2.x shim: a busybox container's whole life over task v3, with its events", async (t) => {
-  const bin = containerd2Bin();
-  if (!need(t, generated(), "the generated containerd API (npm run build -w @ttrpc-ts/containerd)")) return;
-  if (!need(t, bin !== undefined, BUILD_HINT)) return;
-  if (!need(t, onPath("runc"), "runc (Debian package runc)")) return;
-  if (!need(t, staticBusybox(), "a static /bin/busybox (Debian package busybox-static)")) return;
-  if (!need(t, process.getuid?.() === 0, "root (runc creates namespaces and cgroups)")) return;
-  const shimBinary = join(bin as string, "containerd-shim-runc-v2");
+  const bin = shimPrerequisites(t);
+  if (bin === undefined) return;
+  const shimBinary = join(bin, "containerd-shim-runc-v2");
   // Loaded here: the imports exist only after the package's build generated them.
   const { createTaskClient } = await import("@ttrpc-ts/containerd/task/v3");
   const v2 = await import("@ttrpc-ts/containerd/task/v2");
@@ -154,10 +149,8 @@ test("containerd 2.x shim: a busybox container's whole life over task v3, with i
     throw e;
   } finally {
     killQuietly(shimPid);
-    // A failure midway may leave the container behind in the shim's runc root.
-    const runcRoot = `/run/containerd/runc/${NAMESPACE}`;
-    spawnSync("runc", ["--root", runcRoot, "delete", "--force", id], { stdio: "ignore" });
-    spawnSync("rmdir", [runcRoot], { stdio: "ignore" });
+    cleanUpTask(NAMESPACE, `${id}-legacy`);
+    cleanUpTask(NAMESPACE, id);
     bundle.close();
     await events.close();
     rmSync(tmp, { recursive: true, force: true });

@@ -1,9 +1,10 @@
 // An OCI bundle as containerd prepares one for a shim: config.json from
 // `runc spec`, a busybox rootfs, and the `log` fifo the shim daemon writes
-// to (and exits unless someone reads it).
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+// to (and exits unless someone reads it), read with openShimLog.
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { openShimLog } from "@ttrpc-ts/containerd";
 import { BUSYBOX } from "./prerequisites.js";
 
 export interface Bundle {
@@ -27,10 +28,8 @@ export function createBundle(dir: string, args: string[]): Bundle {
   config.process.args = args;
   writeFileSync(join(dir, "config.json"), JSON.stringify(config, null, 2));
 
-  const fifo = spawnSync("mkfifo", ["log"], { cwd: dir, encoding: "utf8" });
-  if (fifo.status !== 0) throw new Error(`mkfifo: ${fifo.error?.message ?? fifo.stderr}`);
   const chunks: string[] = [];
-  const reader: ChildProcess = spawn("cat", ["log"], { cwd: dir, stdio: ["ignore", "pipe", "ignore"] });
-  reader.stdout?.on("data", (b: Buffer) => chunks.push(b.toString()));
-  return { dir, log: () => chunks.join(""), close: () => reader.kill() };
+  const log = openShimLog(dir);
+  log.stream.on("data", (b: Buffer) => chunks.push(b.toString()));
+  return { dir, log: () => chunks.join(""), close: () => log.close() };
 }

@@ -58,3 +58,18 @@ export function staticBusybox(): boolean {
 export function generated(): boolean {
   return existsSync(fileURLToPath(new URL("../../src/gen/runtime/task/v3/shim_ttrpc.ts", import.meta.url)));
 }
+
+/**
+ * The containerd 2.x bin directory when all that running a container through
+ * a real shim needs is here; otherwise undefined, after skipping `t` (or
+ * throwing under CI=true).
+ */
+export function shimPrerequisites(t: TestContext): string | undefined {
+  const bin = containerd2Bin();
+  if (!need(t, generated(), "the generated containerd API (npm run build -w @ttrpc-ts/containerd)")) return undefined;
+  if (!need(t, bin !== undefined, BUILD_HINT)) return undefined;
+  if (!need(t, onPath("runc"), "runc (Debian package runc)")) return undefined;
+  if (!need(t, staticBusybox(), "a static /bin/busybox (Debian package busybox-static)")) return undefined;
+  if (!need(t, process.getuid?.() === 0, "root (runc creates namespaces and cgroups)")) return undefined;
+  return bin;
+}
