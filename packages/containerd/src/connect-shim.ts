@@ -1,4 +1,4 @@
-import { type Client, type ConnectOptions, connect } from "@ttrpc-ts/runtime";
+import { type Connection, type ConnectionOptions, connect } from "@ttrpc-ts/runtime";
 import { shimSocketAddress } from "./shim-address.js";
 
 /**
@@ -7,6 +7,6 @@ import { shimSocketAddress } from "./shim-address.js";
  * {@link StartedShim}. Use the connection with `createTaskClient` from
  * `@ttrpc-ts/containerd/task/v3`.
  */
-export function connectShim(address: string, options?: ConnectOptions): Promise<Client> {
+export function connectShim(address: string, options?: ConnectionOptions): Promise<Connection> {
   return connect(shimSocketAddress(address), options);
 }

@@ -1,5 +1,5 @@
 import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
-import { type CallOptions, type Client, type ConnectOptions, connect } from "@ttrpc-ts/runtime";
+import { type CallOptions, type Connection, type ConnectionOptions, connect } from "@ttrpc-ts/runtime";
 import { createEnvelope } from "./envelope.js";
 import { createEventsClient, type EventsClient } from "./gen/services/ttrpc/events/v1/events_ttrpc.js";
 import { validateNamespace, withNamespace } from "./namespace.js";
@@ -18,13 +18,13 @@ export interface EventPublisher {
 }
 
 /** A publisher over an existing connection (which it does not close). */
-export function createEventPublisher(connection: Client, namespace: string): EventPublisher {
+export function createEventPublisher(connection: Connection, namespace: string): EventPublisher {
   validateNamespace(namespace);
   return publisher(createEventsClient(connection), namespace, () => {});
 }
 
 /** Options for {@link connectEventPublisher}. */
-export interface ConnectEventPublisherOptions extends ConnectOptions {
+export interface ConnectEventPublisherOptions extends ConnectionOptions {
   /** containerd's ttrpc address. Default: `$TTRPC_ADDRESS`, which containerd gives every shim. */
   address?: string | undefined;
   /** Default: `$NAMESPACE`, which containerd gives every shim. */
