@@ -7,7 +7,7 @@ import { connect, Server } from "@ttrpc-ts/runtime";
 import { unpackEvent } from "./envelope.js";
 import { connectEventPublisher, createEventPublisher } from "./event-publisher.js";
 import { TaskExitSchema } from "./gen/events/task_pb.js";
-import { registerEventsService } from "./gen/services/ttrpc/events/v1/events_ttrpc.js";
+import { registerEvents } from "./gen/services/ttrpc/events/v1/events_ttrpc.js";
 import type { Envelope } from "./gen/types/event_pb.js";
 import { NAMESPACE_METADATA_KEY } from "./namespace.js";
 
@@ -16,7 +16,7 @@ const received: Array<{ envelope: Envelope | undefined; namespace: string | unde
 const dir = mkdtempSync(join(tmpdir(), "ttrpc-ts-events-"));
 const address = join(dir, "events.sock");
 const server = new Server();
-registerEventsService(server, {
+registerEvents(server, {
   forward(request, context) {
     received.push({ envelope: request.envelope, namespace: context.metadata.get(NAMESPACE_METADATA_KEY) });
     return {};

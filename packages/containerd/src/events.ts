@@ -6,8 +6,8 @@ export * from "./gen/events/task_pb.js";
 /** `ForwardRequest` and `Events`, the descriptor of `containerd.services.events.ttrpc.v1.Events`. */
 export * from "./gen/services/ttrpc/events/v1/events_pb.js";
 /**
- * `EventsService` (both sides), `EventsClient`, `EventsServiceImpl`,
- * `createEventsClient(connection)` and `registerEventsService(server, impl)`.
+ * `EventsClient`, `EventsImpl`, `createEventsClient(connection)` and
+ * `registerEvents(server, impl)`.
  */
 export * from "./gen/services/ttrpc/events/v1/events_ttrpc.js";
 /** `Envelope`: an event with its timestamp, namespace and topic. */

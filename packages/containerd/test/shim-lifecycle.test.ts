@@ -31,7 +31,7 @@ test("containerd 2.x shim: a busybox container's whole life over task v3, with i
   // Loaded here: the imports exist only after the package's build generated them.
   const { createTaskClient } = await import("@ttrpc-ts/containerd/task/v3");
   const v2 = await import("@ttrpc-ts/containerd/task/v2");
-  const { registerEventsService, TaskCreateSchema, TaskDeleteSchema, TaskExitSchema, TaskStartSchema } = await import(
+  const { registerEvents, TaskCreateSchema, TaskDeleteSchema, TaskExitSchema, TaskStartSchema } = await import(
     "@ttrpc-ts/containerd/events"
   );
   const { Status } = await import("@ttrpc-ts/containerd/types");
@@ -46,7 +46,7 @@ test("containerd 2.x shim: a busybox container's whole life over task v3, with i
   const bundle = createBundle(bundleDir, ["/bin/sh", "-c", `echo ${GREETING}; exit ${EXIT_CODE}`]);
   const received: Received[] = [];
   const events = new Server();
-  registerEventsService(events, {
+  registerEvents(events, {
     forward(request, context) {
       if (request.envelope) received.push({ envelope: request.envelope, metadataNamespace: context.metadata.get(NAMESPACE_METADATA_KEY) });
       return {};

@@ -6,7 +6,7 @@
  */
 export * from "../gen/runtime/task/v3/shim_pb.js";
 /**
- * `TaskService` (both sides), `TaskClient`, `TaskServiceImpl`,
- * `createTaskClient(connection)` and `registerTaskService(server, impl)`.
+ * `TaskClient`, `TaskImpl`, `createTaskClient(connection)` and
+ * `registerTask(server, impl)`.
  */
 export * from "../gen/runtime/task/v3/shim_ttrpc.js";
