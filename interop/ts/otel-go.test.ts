@@ -91,7 +91,9 @@ describe("OpenTelemetry: ttrpc-ts ⇄ containerd/otelttrpc", { skip: unavailable
   });
 
   describe("TS client span → Go server span", () => {
-    let goServer: Awaited<ReturnType<typeof startGoOtelServer>>;
+    let goServer: Awaited<ReturnType<typeof startGoOtelServer>> | undefined;
+    // stop() is idempotent: a failure in before() must not leave the peer running.
+    after(() => goServer?.stop());
     let spans: GoSpan[] = [];
     let parentTraceId = "";
     before(async () => {
