@@ -1,5 +1,5 @@
 import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
-import { Code, type MethodDef, TtrpcError } from "@ttrpc-ts/runtime";
+import { Code, TtrpcError, type UnaryRequest } from "@ttrpc-ts/runtime";
 import type { OtelOptions } from "./options.js";
 import {
   ATTR_MESSAGE_ID,
@@ -13,7 +13,7 @@ import {
 } from "./semconv.js";
 
 /** Span name and start attributes of a call, as otelttrpc builds them. */
-export function spanInfo(method: MethodDef): { name: string; attributes: Attributes } {
+export function spanInfo(method: UnaryRequest["method"]): { name: string; attributes: Attributes } {
   const attributes: Attributes = { [ATTR_RPC_SYSTEM]: RPC_SYSTEM_TTRPC };
   if (method.service !== "") attributes[ATTR_RPC_SERVICE] = method.service;
   if (method.name !== "") attributes[ATTR_RPC_METHOD] = method.name;

@@ -1,5 +1,5 @@
 import { type TextMapPropagator, type Tracer, type TracerProvider, trace } from "@opentelemetry/api";
-import type { Metadata, MethodKind, StreamRequest, UnaryRequest } from "@ttrpc-ts/runtime";
+import type { Metadata, StreamRequest, UnaryRequest } from "@ttrpc-ts/runtime";
 import { INSTRUMENTATION_NAME, VERSION } from "./version.js";
 
 /** The call a {@link OtelOptions.filter} decides about. */
@@ -8,8 +8,8 @@ export interface TracedCall {
   readonly service: string;
   /** Method name, e.g. `Create`. */
   readonly method: string;
-  /** Which way messages stream. */
-  readonly kind: MethodKind;
+  /** Which way messages stream: "unary", "server_streaming", "client_streaming" or "bidi_streaming". */
+  readonly kind: UnaryRequest["method"]["kind"];
   /** The request metadata (on the client, before trace context is added). */
   readonly metadata: Metadata;
 }

@@ -8,7 +8,8 @@ import { context, propagation } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { type Client, connect, type Interceptor, type Server } from "@ttrpc-ts/runtime";
+import { Code, type Connection, connect, type Interceptor, type Server, type ServiceImpl, TtrpcError } from "@ttrpc-ts/runtime";
+import type { Streaming } from "../../../interop/ts/gen/ttrpc/integration/streaming/test_pb.js";
 
 // Handlers and callers must see the active span across awaits, as with any
 // Node SDK; the global propagator is the SDK's usual W3C pair.
@@ -34,11 +35,11 @@ export async function serve(
   t: TestContext,
   server: Server,
   interceptors: Interceptor[],
-): Promise<{ client: Client; path: string; connect(interceptors: Interceptor[]): Promise<Client> }> {
+): Promise<{ client: Connection; path: string; connect(interceptors: Interceptor[]): Promise<Connection> }> {
   const dir = mkdtempSync(join(tmpdir(), "ttrpc-otel-"));
   const path = join(dir, "s.sock");
   await server.listen(path);
-  const clients: Client[] = [];
+  const clients: Connection[] = [];
   const open = async (i: Interceptor[]) => {
     const c = await connect(path, { interceptors: i });
     clients.push(c);
@@ -62,4 +63,27 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 /** An async iterable of `items`. */
 export async function* from<T>(items: readonly T[]): AsyncIterable<T> {
   yield* items;
+}
+
+/** The Streaming test service, one simple behaviour per method kind. */
+export function streamingService(): Partial<ServiceImpl<typeof Streaming>> {
+  return {
+    echo: (req) => ({ seq: req.seq + 1, msg: req.msg }),
+    async *echoStream(reqs) {
+      for await (const r of reqs) yield { seq: r.seq + 1, msg: r.msg };
+    },
+    async sumStream(parts) {
+      let sum = 0;
+      let num = 0;
+      for await (const p of parts) {
+        sum += p.add;
+        num++;
+      }
+      return { sum, num };
+    },
+    async *divideStream(req) {
+      if (req.num < 0) throw new TtrpcError(`cannot divide ${req.sum} into ${req.num} parts`, Code.InvalidArgument);
+      for (let i = 0; i < req.num; i++) yield { add: req.sum / req.num };
+    },
+  };
 }

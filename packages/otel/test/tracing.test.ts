@@ -7,9 +7,8 @@ import { context, propagation, SpanKind, SpanStatusCode, type TextMapPropagator,
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { Code, createClient, Metadata, Server, type ServiceImpl, TtrpcError } from "@ttrpc-ts/runtime";
 import { Streaming } from "../../../interop/ts/gen/ttrpc/integration/streaming/test_pb.js";
-import { streamingImpl } from "../../../interop/ts/services.js";
 import { createOtelClientInterceptor, createOtelServerInterceptor, type OtelOptions } from "../src/index.js";
-import { collect, from, memoryProvider, serve, spanNamed } from "./tracing-setup.js";
+import { collect, from, memoryProvider, serve, spanNamed, streamingService } from "./tracing-setup.js";
 
 const SVC = "ttrpc.integration.streaming.Streaming";
 
@@ -17,7 +16,7 @@ async function setup(t: Parameters<typeof serve>[0], impl: Partial<ServiceImpl<t
   const mem = memoryProvider();
   const opts: OtelOptions = { tracerProvider: mem.provider, messageEvents: ["sent", "received"], ...extra };
   const server = new Server({ interceptors: [createOtelServerInterceptor(opts)] });
-  server.register(Streaming, { ...streamingImpl(), ...impl });
+  server.register(Streaming, { ...streamingService(), ...impl });
   const { client, connect } = await serve(t, server, [createOtelClientInterceptor(opts)]);
   const tracer = mem.provider.getTracer("test");
   return { svc: createClient(Streaming, client), spans: mem.spans, tracer, connect, provider: mem.provider };
@@ -135,7 +134,7 @@ describe("otel interceptors, unary", () => {
     const upstream = new Server({ interceptors: [createOtelServerInterceptor(opts)] });
     let upstreamMd: Metadata | undefined;
     upstream.register(Streaming, {
-      ...streamingImpl(),
+      ...streamingService(),
       echo: (req, ctx) => {
         upstreamMd = ctx.metadata;
         return req;
@@ -144,7 +143,7 @@ describe("otel interceptors, unary", () => {
     const up = await serve(t, upstream, [createOtelClientInterceptor(opts)]);
     const upSvc = createClient(Streaming, up.client);
     const middle = new Server({ interceptors: [createOtelServerInterceptor(opts)] });
-    middle.register(Streaming, { ...streamingImpl(), echo: (req, ctx) => upSvc.echo(req, ctx) });
+    middle.register(Streaming, { ...streamingService(), echo: (req, ctx) => upSvc.echo(req, ctx) });
     const mid = await serve(t, middle, [createOtelClientInterceptor(opts)]);
     await createClient(Streaming, mid.client).echo({ seq: 1, msg: "" }, { metadata: { "x-app": "1" } });
 

@@ -2,18 +2,12 @@
 // random source: attempts, waits and outcomes are counted, never timed.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  type CallNext,
-  Code,
-  Metadata,
-  type MethodDef,
-  type MethodKind,
-  type StreamRequest,
-  type StreamResponse,
-  TtrpcError,
-  type UnaryRequest,
-} from "@ttrpc-ts/runtime";
+import { type CallNext, Code, Metadata, type StreamRequest, type StreamResponse, TtrpcError, type UnaryRequest } from "@ttrpc-ts/runtime";
 import type { RetryClock, RetryOptions } from "./options.js";
+
+type MethodDef = UnaryRequest["method"];
+type MethodKind = MethodDef["kind"];
+
 import { replayable } from "./replayable.js";
 import { createRetryInterceptor } from "./retry-interceptor.js";
 

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { Code, connect, createClient, Server, TtrpcError } from "@ttrpc-ts/runtime";
 import { Streaming } from "../../../interop/ts/gen/ttrpc/integration/streaming/test_pb.js";
-import { streamingImpl } from "../../../interop/ts/services.js";
 import { createRetryInterceptor, replayable } from "../src/index.js";
 
 describe("retry interceptor over a socket", () => {
@@ -17,7 +16,6 @@ describe("retry interceptor over a socket", () => {
     let sumCalls = 0;
     const server = new Server();
     server.register(Streaming, {
-      ...streamingImpl(),
       echo: (req) => {
         if (++echoCalls <= 2) throw new TtrpcError("warming up", Code.Unavailable);
         return { seq: req.seq + 1, msg: req.msg };
