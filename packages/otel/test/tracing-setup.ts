@@ -8,8 +8,7 @@ import { context, propagation } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { Code, type Connection, connect, type Interceptor, type Server, type ServiceImpl, TtrpcError } from "@ttrpc-ts/runtime";
-import type { Streaming } from "../../../interop/ts/gen/ttrpc/integration/streaming/test_pb.js";
+import { type Connection, connect, type Interceptor, type Server } from "@ttrpc-ts/runtime";
 
 // Handlers and callers must see the active span across awaits, as with any
 // Node SDK; the global propagator is the SDK's usual W3C pair.
@@ -65,25 +64,5 @@ export async function* from<T>(items: readonly T[]): AsyncIterable<T> {
   yield* items;
 }
 
-/** The Streaming test service, one simple behaviour per method kind. */
-export function streamingService(): Partial<ServiceImpl<typeof Streaming>> {
-  return {
-    echo: (req) => ({ seq: req.seq + 1, msg: req.msg }),
-    async *echoStream(reqs) {
-      for await (const r of reqs) yield { seq: r.seq + 1, msg: r.msg };
-    },
-    async sumStream(parts) {
-      let sum = 0;
-      let num = 0;
-      for await (const p of parts) {
-        sum += p.add;
-        num++;
-      }
-      return { sum, num };
-    },
-    async *divideStream(req) {
-      if (req.num < 0) throw new TtrpcError(`cannot divide ${req.sum} into ${req.num} parts`, Code.InvalidArgument);
-      for (let i = 0; i < req.num; i++) yield { add: req.sum / req.num };
-    },
-  };
-}
+/** The Streaming test service of the runtime's own suites (the interop suite serves it too). */
+export { streamingImpl as streamingService } from "../../runtime/test/support/streaming-service.js";
