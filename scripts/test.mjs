@@ -33,6 +33,8 @@ const tsconfigs = [
   "interop/tsconfig.json",
   "examples/basic/tsconfig.json",
   "packages/peercred/tsconfig.json",
+  "packages/otel/tsconfig.json",
+  "packages/retry/tsconfig.json",
   "packages/runtime/test/tsconfig.json",
   "bench/soak/tsconfig.json",
 ];

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 const goDir = join(dirname(fileURLToPath(import.meta.url)), "..", "go");
 export const goServerBin = join(goDir, "bin", "ttrpc-interop-server");
 export const goClientBin = join(goDir, "bin", "ttrpc-interop-client");
+export const goOtelPeerBin = join(goDir, "bin", "ttrpc-otel-peer");
 
 /**
  * Why the Go peer cannot run here, or undefined when it can. Builds the
@@ -17,7 +18,7 @@ export const goClientBin = join(goDir, "bin", "ttrpc-interop-client");
  */
 export function goPeerUnavailable(): string | undefined {
   let reason: string | undefined;
-  if (!existsSync(goServerBin) || !existsSync(goClientBin)) {
+  if (![goServerBin, goClientBin, goOtelPeerBin].every((bin) => existsSync(bin))) {
     try {
       execFileSync("bash", [join(goDir, "build.sh")], { stdio: "pipe" });
     } catch (e) {

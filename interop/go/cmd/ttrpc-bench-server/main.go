@@ -13,16 +13,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/containerd/ttrpc"
 
 	benchv1 "github.com/ttrpc-ts/ttrpc-ts/interop/go/gen/ttrpc/bench/v1"
 	"github.com/ttrpc-ts/ttrpc-ts/interop/go/internal/logging"
+	"github.com/ttrpc-ts/ttrpc-ts/interop/go/internal/serving"
 )
 
 // bench implements benchv1.BenchService with the semantics bench.proto
@@ -99,35 +98,5 @@ func run(socket string, stdinEOF bool) error {
 	}
 	benchv1.RegisterBenchService(server, bench{})
 
-	if socket[0] != '@' {
-		if fi, err := os.Lstat(socket); err == nil && fi.Mode()&os.ModeSocket != 0 {
-			if err := os.Remove(socket); err != nil {
-				return err
-			}
-		}
-	}
-	listener, err := net.Listen("unix", socket)
-	if err != nil {
-		return err
-	}
-
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- server.Serve(context.Background(), listener) }()
-	fmt.Println("READY")
-
-	select {
-	case err := <-serveErr:
-		return err
-	case <-ctx.Done():
-	}
-
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := server.Shutdown(shutdownCtx); err != nil {
-		_ = server.Close()
-	}
-	if err := <-serveErr; err != nil && !errors.Is(err, ttrpc.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return serving.Run(ctx, server, socket)
 }

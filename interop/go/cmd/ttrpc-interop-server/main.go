@@ -9,15 +9,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/containerd/ttrpc"
 
@@ -25,6 +22,7 @@ import (
 	interopv1 "github.com/ttrpc-ts/ttrpc-ts/interop/go/gen/ttrpc/interop/v1"
 	"github.com/ttrpc-ts/ttrpc-ts/interop/go/internal/logging"
 	"github.com/ttrpc-ts/ttrpc-ts/interop/go/internal/service"
+	"github.com/ttrpc-ts/ttrpc-ts/interop/go/internal/serving"
 )
 
 func main() {
@@ -62,41 +60,5 @@ func run(socket string, stdinEOF bool) error {
 	interopv1.RegisterInteropService(server, service.Interop{})
 	streaming.RegisterStreamingService(server, service.Streaming{})
 
-	listener, err := listen(socket)
-	if err != nil {
-		return err
-	}
-
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- server.Serve(context.Background(), listener) }()
-	fmt.Println("READY")
-
-	select {
-	case err := <-serveErr:
-		return err
-	case <-ctx.Done():
-	}
-
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := server.Shutdown(shutdownCtx); err != nil {
-		_ = server.Close()
-	}
-	if err := <-serveErr; err != nil && !errors.Is(err, ttrpc.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
-// listen opens the Unix listener. A stale socket file left by an earlier run
-// is removed first; abstract names (leading @) need no cleanup.
-func listen(socket string) (net.Listener, error) {
-	if socket[0] != '@' {
-		if fi, err := os.Lstat(socket); err == nil && fi.Mode()&os.ModeSocket != 0 {
-			if err := os.Remove(socket); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return net.Listen("unix", socket)
+	return serving.Run(ctx, server, socket)
 }
