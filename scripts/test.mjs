@@ -30,6 +30,7 @@ const tsconfigs = [
   "packages/runtime/tsconfig.json",
   "packages/protoc-gen-ttrpc-ts/tsconfig.json",
   "packages/cli/tsconfig.json",
+  "packages/nri/tsconfig.json",
   "interop/tsconfig.json",
   "examples/basic/tsconfig.json",
   "packages/peercred/tsconfig.json",

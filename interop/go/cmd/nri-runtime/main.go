@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -122,6 +123,7 @@ func updateIDs(us []*nri.ContainerUpdate) []string {
 func main() {
 	socket := flag.String("socket", "", "unix socket external plugins connect to")
 	pluginDir := flag.String("plugin-dir", "", "launch the plugins in this directory (IDX-NAME executables) instead of waiting for an external one")
+	syncPods := flag.Int("sync-pods", 1, "pods in the runtime's state when the plugin synchronizes")
 	syncContainers := flag.Int("sync-containers", 3, "containers in the runtime's state when the plugin synchronizes")
 	syncAnnotationBytes := flag.Int("sync-annotation-bytes", 0, "size of one annotation on each synchronized container (makes Synchronize split when the total exceeds 4 MiB)")
 	waitPlugin := flag.Duration("wait-plugin", 20*time.Second, "how long to wait for the plugin to connect and synchronize")
@@ -133,6 +135,10 @@ func main() {
 		os.Exit(2)
 	}
 
+	if *syncPods < 1 {
+		fmt.Fprintln(os.Stderr, "nri-runtime: -sync-pods must be at least 1")
+		os.Exit(2)
+	}
 	log := &logger{debugEcho: *debug}
 	nrilog.Set(log)
 
@@ -141,12 +147,16 @@ func main() {
 	synced := make(chan struct{}, 1)
 	updated := make(chan struct{}, 1)
 
-	pod := &nri.PodSandbox{Id: "pod0", Name: "pod0", Uid: "uid-pod0", Namespace: "default"}
+	var pods []*nri.PodSandbox
+	for i := 0; i < *syncPods; i++ {
+		id := fmt.Sprintf("pod%d", i)
+		pods = append(pods, &nri.PodSandbox{Id: id, Name: id, Uid: "uid-" + id, Namespace: "default"})
+	}
 	var containers []*nri.Container
 	for i := 0; i < *syncContainers; i++ {
 		c := &nri.Container{
 			Id:           fmt.Sprintf("sync-ctr-%d", i),
-			PodSandboxId: pod.Id,
+			PodSandboxId: pods[i%len(pods)].Id,
 			Name:         fmt.Sprintf("sync-ctr-%d", i),
 			State:        nri.ContainerState_CONTAINER_RUNNING,
 			Annotations:  map[string]string{},
@@ -157,11 +167,17 @@ func main() {
 		containers = append(containers, c)
 	}
 
+	// Start synchronizes the pre-installed plugins, even when there are none;
+	// in external mode only a later call (an external plugin) counts.
+	var started atomic.Bool
 	syncFn := func(ctx context.Context, cb nri.SyncCB) error {
-		updates, err := cb(ctx, []*nri.PodSandbox{pod}, containers)
+		updates, err := cb(ctx, pods, containers)
+		if *pluginDir == "" && !started.Load() {
+			return err
+		}
 		mu.Lock()
 		rep.Registered = err == nil
-		rep.SyncPods = 1
+		rep.SyncPods = len(pods)
 		rep.SyncContainers = len(containers)
 		rep.SyncUpdates = updateIDs(updates)
 		mu.Unlock()
@@ -212,6 +228,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "nri-runtime: start:", err)
 		os.Exit(1)
 	}
+	started.Store(true)
 	fmt.Println("READY")
 
 	sigs := make(chan os.Signal, 1)
@@ -225,9 +242,12 @@ func main() {
 		os.Exit(1)
 	}
 
+	// The plugin joins the runtime's plugin list after synchronizing, under
+	// the sync lock: taking and releasing it waits for that.
+	r.BlockPluginSync().Unblock()
 	ctx := context.Background()
 	if rep.Registered {
-		drive(ctx, r, pod, rep)
+		drive(ctx, r, rep)
 		select {
 		case <-updated:
 		case <-time.After(*waitUpdate):
@@ -247,7 +267,7 @@ func main() {
 }
 
 // drive sends one pod's and one container's life through the plugins.
-func drive(ctx context.Context, r *nri.Adaptation, pod *nri.PodSandbox, rep *report) {
+func drive(ctx context.Context, r *nri.Adaptation, rep *report) {
 	run := &nri.PodSandbox{Id: "pod1", Name: "web", Uid: "uid-pod1", Namespace: "default",
 		Labels: map[string]string{"app": "web"}}
 	ctr := &nri.Container{
