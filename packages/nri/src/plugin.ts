@@ -33,7 +33,10 @@ export interface PluginOptions {
    * default (drop the plugin, let the request go on).
    */
   failurePolicy?: MessageInitShape<typeof FailurePolicySchema>;
-  /** Called once when the connection to the runtime is gone: no argument after a clean close, else the error. */
+  /**
+   * Called once when the connection to the runtime is gone: no argument when
+   * the runtime closed it (or `stop()` did), else the error.
+   */
   onClose?: (error?: Error) => void;
 }
 
@@ -163,7 +166,7 @@ export class NriPlugin {
 
   async #start(): Promise<void> {
     const trunk = this.#options.socket ?? (await openNriSocket({ socketPath: this.#options.socketPath, env: this.#options.env }));
-    const mux = new Multiplexer(trunk, { onClose: (error) => this.#shutdown(error) });
+    const mux = new Multiplexer(trunk, { onClose: (error) => this.#shutdown(peerClosed(error) ? undefined : error) });
     this.#mux = mux;
 
     let onConfigured!: () => void;
@@ -236,6 +239,15 @@ export class NriPlugin {
     for (const l of this.#closeListeners) l(error);
     this.#closeListeners.clear();
   }
+}
+
+/**
+ * Whether a trunk error only says the runtime closed its end (its `Stop`,
+ * or dropping the plugin): a write or read that raced with that close.
+ */
+function peerClosed(error: Error | undefined): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === "EPIPE" || code === "ECONNRESET";
 }
 
 /**

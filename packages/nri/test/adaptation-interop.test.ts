@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { Code } from "@ttrpc-ts/runtime";
 import { createPlugin, Event, eventMask, type NriPlugin } from "../src/index.js";
-import { ANNOTATION, ENV, interopHandlers, UNSOLICITED_SHARES } from "./fixtures/interop-handlers.js";
+import { ANNOTATION, BULK_ANNOTATION, ENV, interopHandlers, UNSOLICITED_SHARES } from "./fixtures/interop-handlers.js";
 import { needGoPeers, startRuntime, stopRuntime } from "./go-nri-peer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nri-interop-"));
@@ -110,6 +111,7 @@ test("external plugin: registration, split Synchronize, lifecycle with adjustmen
   assert.equal(report.createContainer?.error, "");
   assert.ok(report.createContainer?.env.includes(`${ENV.key}=${ENV.value}`), JSON.stringify(report.createContainer));
   assert.equal(report.createContainer?.annotations[ANNOTATION[0]], ANNOTATION[1]);
+  assert.equal(report.createContainer?.annotations[BULK_ANNOTATION[0]], `<${BULK_ANNOTATION[1]} bytes>`);
   assert.equal(report.startContainer, "");
   assert.deepEqual(report.updateContainer, { error: "", updates: ["ctr1"] });
   assert.deepEqual(report.stopContainer, { error: "", updates: [] });
@@ -156,4 +158,44 @@ test("launched plugin: inherited socket (NRI_PLUGIN_SOCKET=3), identity from the
   assert.equal(report.createContainer?.annotations[ANNOTATION[0]], ANNOTATION[1]);
   assert.deepEqual(report.unsolicitedUpdates, [{ containerId: "ctr1", cpuShares: Number(UNSOLICITED_SHARES) }]);
   assert.deepEqual(report.pluginErrors, []);
+});
+
+test("a handler slower than the request budget: the runtime goes on without it and drops the plugin", async (t) => {
+  if (!needGoPeers(t)) return;
+  const socket = join(dir, "slow.sock");
+  const run = startRuntime(["-socket", socket, "-wait-update", "0s"]);
+  t.after(() => stopRuntime(run));
+  await run.ready;
+  const seen: string[] = [];
+  const plugin = createPlugin(
+    {
+      async createContainer(_pod, ctr, ctx) {
+        seen.push(`createContainer ${ctr.id} deadline=${ctx.deadline !== undefined}`);
+        // Outlast the runtime's budget (2 s); the context's signal says when it is over.
+        await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
+        const reason = ctx.signal.reason as { code?: Code };
+        // Whichever comes first: our copy of the deadline, or the runtime dropping the connection at its own.
+        const ok = reason.code === Code.DeadlineExceeded || reason.code === Code.Unavailable;
+        seen.push(`aborted ${ok ? "deadline-or-drop" : String(reason.code)}`);
+        return { adjust: { env: [ENV] } };
+      },
+    },
+    { name: "ts-slow", idx: "20", socketPath: socket, env: {} },
+  );
+  await plugin.start();
+  assert.equal(plugin.requestTimeoutMs, 2000);
+  const closed = await plugin.wait();
+  const report = await run.report;
+  assert.equal(closed, undefined);
+  assert.deepEqual(seen, ["createContainer ctr1 deadline=true", "aborted deadline-or-drop"]);
+  // The adjustment never lands. Either the runtime's own deadline fires first:
+  // default failure policy, the request goes on without the plugin, which is
+  // dropped; or our answer (DEADLINE_EXCEEDED at the same instant) wins Go's
+  // select and the request fails with it.
+  assert.deepEqual(report.createContainer?.env, []);
+  const dropped = report.pluginErrors.some(
+    (e) => e.includes("closing plugin 20-ts-slow, failed to handle CreateContainer request") && e.includes("deadline exceeded"),
+  );
+  if (report.createContainer?.error === "") assert.ok(dropped, report.pluginErrors.join("\n"));
+  else assert.match(report.createContainer?.error ?? "", /code = DeadlineExceeded/);
 });

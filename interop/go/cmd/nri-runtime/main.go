@@ -52,7 +52,7 @@ type report struct {
 type createResult struct {
 	Error       string            `json:"error"`
 	Env         []string          `json:"env"`
-	Annotations map[string]string `json:"annotations"`
+	Annotations map[string]string `json:"annotations"` // values over 100 bytes are replaced by their length
 	Updates     []string          `json:"updates"`
 }
 
@@ -289,6 +289,9 @@ func drive(ctx context.Context, r *nri.Adaptation, rep *report) {
 			cr.Env = append(cr.Env, kv.GetKey()+"="+kv.GetValue())
 		}
 		for k, v := range cres.GetAdjust().GetAnnotations() {
+			if len(v) > 100 {
+				v = fmt.Sprintf("<%d bytes>", len(v))
+			}
 			cr.Annotations[k] = v
 		}
 		cr.Updates = updateIDs(cres.GetUpdate())
