@@ -33,6 +33,7 @@ const tsconfigs = [
   "packages/nri/tsconfig.json",
   "interop/tsconfig.json",
   "examples/basic/tsconfig.json",
+  "examples/nri-plugin/tsconfig.json",
   "packages/peercred/tsconfig.json",
   "packages/runtime/test/tsconfig.json",
   "bench/soak/tsconfig.json",

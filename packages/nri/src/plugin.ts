@@ -18,11 +18,11 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 2000;
 /** Options for {@link createPlugin}. */
 export interface PluginOptions {
   /** Plugin name. Default: NRI_PLUGIN_NAME, else from the program's `IDX-NAME` file name. */
-  name?: string;
+  name?: string | undefined;
   /** Two-digit index that orders plugins. Default: NRI_PLUGIN_IDX, else from the program's file name. */
-  idx?: string;
+  idx?: string | undefined;
   /** Socket to dial when none is inherited (NRI_PLUGIN_SOCKET). Default `/var/run/nri/nri.sock`. */
-  socketPath?: string;
+  socketPath?: string | undefined;
   /** An already connected stream to the runtime; skips NRI_PLUGIN_SOCKET and `socketPath`. */
   socket?: Duplex;
   /** Environment to read NRI_PLUGIN_* from. Default `process.env`. */
