@@ -1,16 +1,16 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { Code, type HandlerContext, TtrpcError } from "@ttrpc-ts/runtime";
+import { Code, type HandlerContext, type ServiceImpl, TtrpcError } from "@ttrpc-ts/runtime";
 import { eventMask, eventsOf } from "./events.js";
 import {
   type Container,
   ContainerSchema,
   Event,
   type FailurePolicySchema,
+  type Plugin,
   type PodSandbox,
   PodSandboxSchema,
   type SynchronizeRequest,
 } from "./gen/api_pb.js";
-import type { PluginServiceImpl } from "./gen/api_ttrpc.js";
 import type { PluginHandlers, RuntimeInfo } from "./handlers.js";
 
 type EventHandlerName = Exclude<keyof PluginHandlers, "configure" | "synchronize" | "shutdown">;
@@ -62,7 +62,7 @@ const ctr = (c: Container | undefined) => c ?? create(ContainerSchema);
  * that way); `StateChange` itself, what older runtimes send for events
  * without a dedicated RPC, goes to the same handlers.
  */
-export function pluginService(handlers: PluginHandlers, hooks: PluginServiceHooks): PluginServiceImpl {
+export function pluginService(handlers: PluginHandlers, hooks: PluginServiceHooks): ServiceImpl<typeof Plugin> {
   const handled = handledEvents(handlers);
   let pending: SynchronizeRequest | undefined;
   const h = handlers;

@@ -1,14 +1,30 @@
 import type { Duplex } from "node:stream";
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { type CallOptions, Code, connect, Server, TtrpcError } from "@ttrpc-ts/runtime";
-import type { ContainerUpdate, FailurePolicySchema } from "./gen/api_pb.js";
-import { createRuntimeClient, type RuntimeClient, registerPluginService } from "./gen/api_ttrpc.js";
+import { type CallOptions, Code, connect, createClient, Server, TtrpcError } from "@ttrpc-ts/runtime";
+import {
+  type ContainerUpdate,
+  type FailurePolicySchema,
+  Plugin,
+  type RegisterPluginRequestSchema,
+  Runtime,
+  type UpdateContainersRequestSchema,
+  type UpdateContainersResponse,
+} from "./gen/api_pb.js";
 import { NRI_VERSION } from "./gen/version.js";
 import type { ContainerUpdateInit, PluginHandlers, RuntimeInfo } from "./handlers.js";
 import { type PluginIdentity, resolvePluginIdentity } from "./identity.js";
 import { Multiplexer, PLUGIN_SERVICE_CONN, RUNTIME_SERVICE_CONN } from "./multiplex/index.js";
 import { handledEvents, pluginService } from "./plugin-service.js";
 import { openNriSocket } from "./socket.js";
+
+/** The calls the plugin makes on the runtime's `nri.pkg.api.v1alpha1.Runtime` service. */
+interface RuntimePort {
+  registerPlugin(request: MessageInitShape<typeof RegisterPluginRequestSchema>, options?: CallOptions): Promise<unknown>;
+  updateContainers(
+    request: MessageInitShape<typeof UpdateContainersRequestSchema>,
+    options?: CallOptions,
+  ): Promise<UpdateContainersResponse>;
+}
 
 /** NRI's default budget for registration, until the runtime says otherwise. */
 export const DEFAULT_REGISTRATION_TIMEOUT_MS = 5000;
@@ -55,7 +71,7 @@ export class NriPlugin {
   readonly #closeListeners = new Set<(error?: Error) => void>();
   #mux: Multiplexer | undefined;
   #server: Server | undefined;
-  #runtime: RuntimeClient | undefined;
+  #runtime: RuntimePort | undefined;
   #closeConn: (() => void) | undefined;
   #state: "new" | "starting" | "started" | "closed" = "new";
   #closedWith: { error?: Error } | undefined;
@@ -176,8 +192,8 @@ export class NriPlugin {
       onConfigureFailed = reject;
     });
     const server = new Server();
-    registerPluginService(
-      server,
+    server.register(
+      Plugin,
       pluginService(this.#handlers, {
         failurePolicy: this.#options.failurePolicy,
         configured: (info) => {
@@ -195,7 +211,7 @@ export class NriPlugin {
 
     const conn = await connect(mux.open(RUNTIME_SERVICE_CONN));
     this.#closeConn = () => conn.close();
-    this.#runtime = createRuntimeClient(conn);
+    this.#runtime = createClient(Runtime, conn);
 
     const closed = new Promise<never>((_, reject) =>
       this.onClose((e) =>
