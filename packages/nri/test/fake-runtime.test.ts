@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { Code, connect, Server, TtrpcError } from "@ttrpc-ts/runtime";
-import { createPlugin, createPluginClient, type PluginClient, type RuntimeServiceImpl, registerRuntimeService } from "../src/index.js";
+import { createPlugin, createPluginClient, type PluginClient, type RuntimeImpl, registerRuntime } from "../src/index.js";
 import { Multiplexer, PLUGIN_SERVICE_CONN, RUNTIME_SERVICE_CONN } from "../src/multiplex/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nri-fake-"));
@@ -23,14 +23,14 @@ interface FakeRuntime {
 }
 
 /** A runtime serving `impl` as nri.pkg.api.v1alpha1.Runtime to one plugin. */
-function fakeRuntime(impl: Partial<RuntimeServiceImpl>): FakeRuntime {
+function fakeRuntime(impl: Partial<RuntimeImpl>): FakeRuntime {
   const path = join(dir, `rt${n++}.sock`);
   const listener = net.createServer();
   const accepted = new Promise<{ mux: Multiplexer; plugin: PluginClient; socket: net.Socket }>((resolve) => {
     listener.once("connection", async (socket) => {
       const mux = new Multiplexer(socket);
       const server = new Server();
-      registerRuntimeService(server, impl);
+      registerRuntime(server, impl);
       server.serve(mux.open(RUNTIME_SERVICE_CONN));
       const conn = await connect(mux.open(PLUGIN_SERVICE_CONN));
       resolve({ mux, plugin: createPluginClient(conn), socket });
