@@ -20,6 +20,7 @@ export class StreamCall implements CallState {
   readonly #core: StreamCore;
   readonly #clientStreams: boolean;
   readonly #serverStreams: boolean;
+  readonly #decode: (bytes: Uint8Array) => unknown;
   #finished = false;
 
   constructor(port: ClientPort, req: StreamRequest) {
@@ -28,9 +29,11 @@ export class StreamCall implements CallState {
     const kind = req.method.kind;
     this.#clientStreams = kind === "client_streaming" || kind === "bidi_streaming";
     this.#serverStreams = kind === "server_streaming" || kind === "bidi_streaming";
+    const method = req.method;
+    this.#decode = (bytes) => method.decodeOutput(bytes);
     this.#core = new StreamCore(port, {
       receives: true,
-      stallError: new TtrpcError("ttrpc: stream buffer full", Code.ResourceExhausted),
+      stallError: () => new TtrpcError("ttrpc: stream buffer full", Code.ResourceExhausted),
       fail: (error) => this.#failLocally(error),
       cancelled: () => this.#cancelLocally(),
     });
@@ -83,7 +86,7 @@ export class StreamCall implements CallState {
         return;
       }
       if ((flags & FrameFlag.NoData) === 0) {
-        const error = this.#core.receive(payload, (b) => this.#req.method.decodeOutput(b));
+        const error = this.#core.receive(payload, this.#decode);
         if (error) {
           this.#fail(error);
           return;

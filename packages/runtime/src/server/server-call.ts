@@ -4,6 +4,7 @@ import type { CallNext, StreamRequest, UnaryRequest } from "../interceptor.js";
 import type { Metadata } from "../metadata.js";
 import type { MethodDef } from "../method.js";
 import type { PeerInfo } from "../peer.js";
+import { CallTimer } from "../stream/call-timer.js";
 import type { MessageQueue } from "../stream/message-queue.js";
 import { StreamCore, type StreamPort } from "../stream/stream-core.js";
 import { errorText, TtrpcError, unmarshalError } from "../ttrpc-error.js";
@@ -31,7 +32,10 @@ export class ServerCall {
   readonly def: MethodDef;
   readonly context: CallContext;
   readonly #port: ServerPort;
-  readonly #core: StreamCore;
+  /** The stream machinery, for streaming methods; a unary call has just its deadline timer. */
+  readonly #core: StreamCore | undefined;
+  readonly #timer: CallTimer | undefined;
+  #decode: (bytes: Uint8Array) => unknown = EMPTY_DECODE;
   readonly #end = new CallEnd();
   #finished = false;
   #remoteClosed: boolean;
@@ -42,18 +46,26 @@ export class ServerCall {
     this.def = def;
     const clientStreams = def.kind === "client_streaming" || def.kind === "bidi_streaming";
     this.#remoteClosed = !clientStreams;
-    this.#core = new StreamCore(port, {
-      receives: clientStreams,
-      stallError: new TtrpcError("data handling error: ttrpc: stream buffer full", Code.InvalidArgument),
-      fail: (error) => this.fail(error),
-      // After the client's half-close nothing more can arrive: no need to hold.
-      holdWhenFull: () => !this.#remoteClosed,
-    });
-    this.#core.id = id;
     this.context = new CallContext(def.service, def.name, metadata, deadline, peer, this.#end);
     // Enforced, unlike Go: the client has given up by now, so answer and
     // let the handler see its signal abort.
-    this.#core.arm(deadline, undefined, (error) => this.fail(error));
+    const expire = (error: TtrpcError) => this.fail(error);
+    if (def.kind === "unary") {
+      // The hot path: no stream machinery.
+      this.#timer = deadline === undefined ? undefined : new CallTimer(deadline, undefined, expire);
+      return;
+    }
+    const core = new StreamCore(port, {
+      receives: clientStreams,
+      stallError: () => new TtrpcError("data handling error: ttrpc: stream buffer full", Code.InvalidArgument),
+      fail: expire,
+      // After the client's half-close nothing more can arrive: no need to hold.
+      holdWhenFull: () => !this.#remoteClosed,
+    });
+    core.id = id;
+    core.arm(deadline, undefined, expire);
+    this.#core = core;
+    this.#decode = (bytes) => def.decodeInput(bytes);
   }
 
   /** Whether the final frame has been sent (or the call was dropped). */
@@ -63,7 +75,12 @@ export class ServerCall {
 
   /** Messages from the client, for client-streaming and bidi methods. */
   get #input(): MessageQueue<unknown> | undefined {
-    return this.#core.inbound;
+    return this.#core?.inbound;
+  }
+
+  /** The stream machinery of a streaming call. */
+  get #stream(): StreamCore {
+    return this.#core as StreamCore;
   }
 
   /**
@@ -121,7 +138,7 @@ export class ServerCall {
       } else {
         // A client-streaming Request that carries a payload gets it as the first message (Go does).
         if (payload.length > 0) {
-          const error = this.#core.receive(payload, (b) => def.decodeInput(b));
+          const error = this.#stream.receive(payload, this.#decode);
           if (error) throw error;
         }
         message = this.#input;
@@ -149,13 +166,13 @@ export class ServerCall {
         }
         throw new TtrpcError("ttrpc: handler produced no response", Code.Internal);
       } else {
-        await this.#core.send(
+        await this.#stream.send(
           res.message,
           (m) => this.#encode(m),
           () => this.#finished,
         );
         if (this.#finished) return;
-        this.#core.closeSend();
+        this.#stream.closeSend();
         this.#finish();
       }
     } catch (e) {
@@ -177,7 +194,7 @@ export class ServerCall {
       return;
     }
     if ((flags & FrameFlag.NoData) === 0) {
-      const error = this.#core.receive(payload, (b) => this.def.decodeInput(b));
+      const error = this.#stream.receive(payload, this.#decode);
       if (error) {
         this.fail(error);
         return;
@@ -185,7 +202,7 @@ export class ServerCall {
     }
     if ((flags & FrameFlag.RemoteClosed) !== 0) {
       this.#remoteClosed = true;
-      this.#core.endInbound();
+      this.#stream.endInbound();
       if (payload.length > 0) {
         // Go's rule: the close must be a separate empty frame.
         this.#port.sendError(this.id, new TtrpcError("data close message cannot include data", Code.InvalidArgument));
@@ -237,7 +254,8 @@ export class ServerCall {
 
   #finish(reason?: TtrpcError): void {
     this.#finished = true;
-    this.#core.stop();
+    this.#core?.stop();
+    this.#timer?.stop();
     this.#port.callDone(this);
     // The default reason is only built if a handler ever looks at its signal.
     this.#end.end(reason);
@@ -249,6 +267,11 @@ function toHandlerError(e: unknown): TtrpcError {
   if (e instanceof TtrpcError) return e.code === Code.OK ? new TtrpcError(e.rawMessage, Code.Unknown, { cause: e }) : e;
   // A plain Error becomes UNKNOWN with its message, as in Go.
   return new TtrpcError(e instanceof Error ? e.message : String(e), Code.Unknown, { cause: e });
+}
+
+/** The decoder of a call that receives no stream (never called). */
+function EMPTY_DECODE(): unknown {
+  return undefined;
 }
 
 async function* once<T>(value: T): AsyncIterable<T> {

@@ -26,8 +26,8 @@ export interface StreamPort extends ReadGate {
 export interface StreamRules {
   /** Whether messages arrive on this stream; then it has an {@link StreamCore.inbound} queue. */
   readonly receives: boolean;
-  /** The error a stream fails with when its reader takes nothing from a full queue for too long. */
-  readonly stallError: TtrpcError;
+  /** The error a stream fails with when its reader takes nothing from a full queue for too long (made only then). */
+  stallError(): TtrpcError;
   /** Ends the call for a local reason: the stall above, the deadline, the signal. */
   fail(error: TtrpcError): void;
   /** Whether a full queue should pause reading now (default: yes). */
@@ -59,8 +59,9 @@ export class StreamCore {
     this.#port = port;
     if (!rules.receives) return;
     const guard = new StallGuard(port, port.streamBufferTimeoutMs, () => {
-      this.inbound?.abort(rules.stallError);
-      rules.fail(rules.stallError);
+      const error = rules.stallError();
+      this.inbound?.abort(error);
+      rules.fail(error);
     });
     this.#guard = guard;
     this.inbound = new MessageQueue(port.streamBufferSize, {
