@@ -145,4 +145,33 @@ console.log(reply.message);
     assert.match(generated, /from "@acme\/greeter-api\/acme\/greeter\/v1\/greeter_pb\.js"/);
     assert.equal(node(app, ["relay.mjs"]).trim(), "relayed ada");
   });
+
+  // protoc-gen-es 2.17, which map_imports needs, runs on Node 22 and newer.
+  const nodeMajor = Number(process.versions.node.split(".")[0]);
+  it("map_imports does the same by proto path (protoc-gen-es 2.17, Node 22+)", {
+    skip: nodeMajor < 22 ? "protoc-gen-es 2.17 needs Node 22" : false,
+  }, () => {
+    npmInstall(app, ["-D", "@bufbuild/protoc-gen-es@^2.17.0"]);
+    run(app, "rm", ["-rf", "gen"]);
+    run(app, "mkdir", ["-p", "gen"]);
+    const opt = "target=js+dts,import_extension=js,map_imports=acme/greeter/:@acme/greeter-api";
+    run(app, "protoc", [
+      "-I",
+      "proto",
+      "-I",
+      "node_modules/@acme/greeter-api/proto",
+      "--plugin=protoc-gen-es=node_modules/.bin/protoc-gen-es",
+      "--plugin=protoc-gen-ttrpc-ts=node_modules/.bin/protoc-gen-ttrpc-ts",
+      "--es_out=gen",
+      `--es_opt=${opt}`,
+      "--ttrpc-ts_out=gen",
+      `--ttrpc-ts_opt=${opt}`,
+      "proto/acme/relay/v1/relay.proto",
+    ]);
+    assert.match(
+      readFileSync(join(app, "gen/acme/relay/v1/relay_pb.js"), "utf8"),
+      /from "@acme\/greeter-api\/acme\/greeter\/v1\/greeter_pb\.js"/,
+    );
+    assert.equal(node(app, ["relay.mjs"]).trim(), "relayed ada");
+  });
 });
