@@ -63,6 +63,18 @@ const { join } = require("node:path");
 const { connect, Server } = require("@ttrpc-ts/runtime");
 const { createGreeterClient, registerGreeterService } = require("@acme/greeter-api/acme/greeter/v1/greeter_ttrpc.js");`)}})();`;
 
+/** Generates the downstream relay.proto into gen/ against the SDK's shipped protos (protoc needs gen/ to exist). */
+function generateDownstream(app: string, opt: string): void {
+  run(app, "rm", ["-rf", "gen"]);
+  run(app, "mkdir", ["-p", "gen"]);
+  const plugins = ["es", "ttrpc-ts"].flatMap((p) => [
+    `--plugin=protoc-gen-${p}=node_modules/.bin/protoc-gen-${p}`,
+    `--${p}_out=gen`,
+    `--${p}_opt=${opt}`,
+  ]);
+  run(app, "protoc", ["-I", "proto", "-I", "node_modules/@acme/greeter-api/proto", ...plugins, "proto/acme/relay/v1/relay.proto"]);
+}
+
 describe("publishing a generated SDK, from packed tarballs", () => {
   const sdk = scratch("sdk");
   const app = scratch("app");
@@ -127,20 +139,7 @@ console.log(reply.message);
     });
     npmInstall(app, ["-D", protocGenEs, tarball("protoc-gen-ttrpc-ts")]);
     const opt = "target=js+dts,import_extension=js,rewrite_imports=./acme/greeter/**/*_pb.js:@acme/greeter-api";
-    run(app, "mkdir", ["-p", "gen"]);
-    run(app, "protoc", [
-      "-I",
-      "proto",
-      "-I",
-      "node_modules/@acme/greeter-api/proto",
-      "--plugin=protoc-gen-es=node_modules/.bin/protoc-gen-es",
-      "--plugin=protoc-gen-ttrpc-ts=node_modules/.bin/protoc-gen-ttrpc-ts",
-      "--es_out=gen",
-      `--es_opt=${opt}`,
-      "--ttrpc-ts_out=gen",
-      `--ttrpc-ts_opt=${opt}`,
-      "proto/acme/relay/v1/relay.proto",
-    ]);
+    generateDownstream(app, opt);
     const generated = readFileSync(join(app, "gen/acme/relay/v1/relay_pb.js"), "utf8");
     assert.match(generated, /from "@acme\/greeter-api\/acme\/greeter\/v1\/greeter_pb\.js"/);
     assert.equal(node(app, ["relay.mjs"]).trim(), "relayed ada");
@@ -152,22 +151,8 @@ console.log(reply.message);
     skip: nodeMajor < 22 ? "protoc-gen-es 2.17 needs Node 22" : false,
   }, () => {
     npmInstall(app, ["-D", "@bufbuild/protoc-gen-es@^2.17.0"]);
-    run(app, "rm", ["-rf", "gen"]);
-    run(app, "mkdir", ["-p", "gen"]);
     const opt = "target=js+dts,import_extension=js,map_imports=acme/greeter/:@acme/greeter-api";
-    run(app, "protoc", [
-      "-I",
-      "proto",
-      "-I",
-      "node_modules/@acme/greeter-api/proto",
-      "--plugin=protoc-gen-es=node_modules/.bin/protoc-gen-es",
-      "--plugin=protoc-gen-ttrpc-ts=node_modules/.bin/protoc-gen-ttrpc-ts",
-      "--es_out=gen",
-      `--es_opt=${opt}`,
-      "--ttrpc-ts_out=gen",
-      `--ttrpc-ts_opt=${opt}`,
-      "proto/acme/relay/v1/relay.proto",
-    ]);
+    generateDownstream(app, opt);
     assert.match(
       readFileSync(join(app, "gen/acme/relay/v1/relay_pb.js"), "utf8"),
       /from "@acme\/greeter-api\/acme\/greeter\/v1\/greeter_pb\.js"/,
