@@ -98,10 +98,11 @@ try {
     },
   );
   const code = [
-    'import { Code, Metadata, Server, TtrpcError, connect, createClient, type CallOptions, type ServiceImpl } from "@ttrpc-ts/runtime";',
+    'import { Code, Connection, Metadata, Server, TtrpcError, connect, createClient, type CallOptions, type ServiceImpl } from "@ttrpc-ts/runtime";',
+    'import { FrameParser, RequestSchema, encodeFrame, parseAddress } from "@ttrpc-ts/runtime/protocol";',
     "const options: CallOptions = { timeoutMs: 1, metadata: new Metadata() };",
     "const e: TtrpcError = new TtrpcError('x', Code.NotFound);",
-    "void [options, e, Server, connect, createClient];",
+    "void [options, e, Server, Connection, connect, createClient, FrameParser, RequestSchema, encodeFrame, parseAddress];",
     "export type Impl = ServiceImpl<never>;",
   ].join("\n");
   writeFileSync(join(consumer, "esm.mts"), code);

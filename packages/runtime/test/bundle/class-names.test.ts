@@ -20,11 +20,16 @@ describe("bundled entry points keep class names", () => {
     it(format, async () => {
       assert.ok(existsSync(new URL(`${format}/index.js`, dist)), "packages/runtime is not built: run `npm run build`");
       const rt = await load();
-      for (const name of ["TtrpcError", "Metadata", "Server", "Client"] as const) assert.equal(rt[name].name, name);
+      for (const name of ["TtrpcError", "Metadata", "Server", "Connection"] as const) assert.equal(rt[name].name, name);
       const e = new rt.TtrpcError("boom", rt.Code.NotFound);
       assert.equal(e.name, "TtrpcError");
       assert.match(inspect(e), /^TtrpcError/);
       assert.match(inspect(new rt.Metadata()), /^Metadata/);
     });
   }
+  it("protocol subpath (esm and cjs)", async () => {
+    const esm = (await import(new URL("esm/protocol/index.js", dist).href)) as typeof import("@ttrpc-ts/runtime/protocol");
+    const cjs = createRequire(import.meta.url)(new URL("cjs/protocol/index.js", dist).pathname) as typeof import("@ttrpc-ts/runtime/protocol");
+    for (const p of [esm, cjs]) assert.equal(p.FrameParser.name, "FrameParser");
+  });
 });
