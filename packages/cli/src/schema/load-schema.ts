@@ -5,16 +5,9 @@ import { compileProtos } from "./compile-protos.js";
 import { readDescriptorSet } from "./read-descriptor-set.js";
 import { buildSchema, type Schema } from "./schema.js";
 import { schemaFromEnv } from "./schema-env.js";
+import type { SchemaOptions } from "./schema-options.js";
 
-/** The schema options every command takes. */
-export interface SchemaOptions {
-  /** `--proto FILE`, repeatable. */
-  proto?: string[] | undefined;
-  /** `-I DIR` / `--import-path DIR`, repeatable. */
-  importPath?: string[] | undefined;
-  /** `--descriptor-set FILE`, repeatable. */
-  descriptorSet?: string[] | undefined;
-}
+export type { SchemaOptions };
 
 /**
  * Loads the schema a command needs. ttrpc has no server reflection, so the

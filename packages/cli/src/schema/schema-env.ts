@@ -1,5 +1,5 @@
 import { CliError } from "../cli-error.js";
-import type { SchemaOptions } from "./load-schema.js";
+import type { SchemaOptions } from "./schema-options.js";
 
 /**
  * Parses `TTRPC_SCHEMA`, the schema options set once for every command
