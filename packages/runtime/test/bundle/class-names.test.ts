@@ -29,7 +29,9 @@ describe("bundled entry points keep class names", () => {
   }
   it("protocol subpath (esm and cjs)", async () => {
     const esm = (await import(new URL("esm/protocol/index.js", dist).href)) as typeof import("@ttrpc-ts/runtime/protocol");
-    const cjs = createRequire(import.meta.url)(new URL("cjs/protocol/index.js", dist).pathname) as typeof import("@ttrpc-ts/runtime/protocol");
+    const cjs = createRequire(import.meta.url)(
+      new URL("cjs/protocol/index.js", dist).pathname,
+    ) as typeof import("@ttrpc-ts/runtime/protocol");
     for (const p of [esm, cjs]) assert.equal(p.FrameParser.name, "FrameParser");
   });
 });
