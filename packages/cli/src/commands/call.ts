@@ -1,5 +1,5 @@
 import type { DescMethod, Message } from "@bufbuild/protobuf";
-import { type CallOptions, Code, codeName, type Connection, connect, TtrpcError } from "@ttrpc-ts/runtime";
+import { type CallOptions, Code, type Connection, codeName, connect, TtrpcError } from "@ttrpc-ts/runtime";
 import { parseAddress } from "@ttrpc-ts/runtime/protocol";
 import { connectAbstractViaRelay, padsAbstractNames } from "../abstract-socket.js";
 import { parseByteSize } from "../byte-size.js";
