@@ -1,10 +1,20 @@
 #!/usr/bin/env node
-// `npm test`: type-checks every package, checks lint and formatting, then
-// runs every test file of the repository in one node:test run, so the run
-// ends with one summary. The rule: unit tests beside their file
-// (packages/*/src/**/x.test.ts), scenario suites in each package's test/;
-// also interop/ts, test-fixtures and examples.
-import { spawnSync } from "node:child_process";
+// `npm test`: builds, then type-checks (one tsc program over every project,
+// tsconfig.check.json), lints, checks for import cycles and checks the golden
+// generated code at the same time, then runs every test file of the
+// repository in one node:test run, so the run ends with one summary. The
+// rule: unit tests beside their file (packages/*/src/**/x.test.ts), scenario
+// suites in each package's test/; also interop/ts, test-fixtures and examples.
+//
+//   npm test                          everything
+//   npm test -- FILE...               everything, but only these test files
+//   npm run test:only -- FILE...      the inner loop: only these test files,
+//                                     no install, build, type-check or lint
+//                                     (same as `npm test -- --quick FILE...`)
+//
+// TTRPC_TS_TEST_CONCURRENCY sets how many test files run at once (default 2:
+// most files wait on sockets and child processes, not on the CPU).
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,48 +23,69 @@ import { findTests } from "./find-tests.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 process.chdir(root);
 
+const argv = process.argv.slice(2);
+const quick = argv.includes("--quick");
+const only = argv.filter((a) => a !== "--quick");
+
+function fail(title, status) {
+  process.stdout.write(`\n${title}: failed (exit ${status})\n`);
+  process.exit(typeof status === "number" && status > 0 ? status : 1);
+}
+
 function run(title, cmd, args) {
   process.stdout.write(`\n==> ${title}\n`);
   const r = spawnSync(cmd, args, { stdio: "inherit" });
-  if (r.status !== 0) {
-    process.stdout.write(`\n${title}: failed (exit ${r.status ?? r.signal})\n`);
-    process.exit(r.status || 1);
-  }
+  if (r.status !== 0) fail(title, r.status ?? r.signal);
 }
 
-// A fresh clone: install, then build (the CLI and plugin tests run the built bins).
-if (!existsSync("node_modules/.package-lock.json")) run("npm install", "npm", ["install", "--no-audit", "--no-fund"]);
-if (process.env.TTRPC_TS_SKIP_BUILD !== "1") run("Build", "npm", ["run", "build"]);
+/** Runs commands at once; each one's output is printed when it ends, so logs do not interleave. */
+async function runConcurrently(jobs) {
+  process.stdout.write(`\n==> ${jobs.map((j) => j.title).join(", ")} (concurrently)\n`);
+  const results = await Promise.all(
+    jobs.map(
+      (job) =>
+        new Promise((resolve) => {
+          const started = Date.now();
+          const child = spawn(job.cmd, job.args, { stdio: ["ignore", "pipe", "pipe"] });
+          let out = "";
+          child.stdout.on("data", (d) => (out += d));
+          child.stderr.on("data", (d) => (out += d));
+          child.on("close", (code, signal) => resolve({ job, code: code ?? signal, out, s: (Date.now() - started) / 1000 }));
+        }),
+    ),
+  );
+  for (const r of results) {
+    process.stdout.write(`\n--- ${r.job.title}: ${r.code === 0 ? "ok" : `FAILED (exit ${r.code})`}, ${r.s.toFixed(1)} s\n${r.out}`);
+  }
+  const bad = results.find((r) => r.code !== 0);
+  if (bad) fail(bad.job.title, bad.code);
+}
 
-const tsconfigs = [
-  "packages/runtime/tsconfig.json",
-  "packages/protoc-gen-ttrpc-ts/tsconfig.json",
-  "packages/cli/tsconfig.json",
-  "packages/nri/tsconfig.json",
-  "interop/tsconfig.json",
-  "examples/basic/tsconfig.json",
-  "examples/nri-plugin/tsconfig.json",
-  "packages/peercred/tsconfig.json",
-  "packages/otel/tsconfig.json",
-  "packages/retry/tsconfig.json",
-  "packages/runtime/test/tsconfig.json",
-  "bench/soak/tsconfig.json",
-];
 // @ttrpc-ts/containerd is generated at build time from containerd's API
 // module; its build skips (outside CI) where neither Go nor
 // CONTAINERD_API_PROTOS can provide the protos, and so do its checks.
 const containerdGenerated = existsSync("packages/containerd/src/gen");
-if (containerdGenerated) tsconfigs.push("packages/containerd/tsconfig.json");
-else process.stdout.write("\n@ttrpc-ts/containerd was not generated (see its build's message): its type-check and tests are skipped\n");
-for (const t of tsconfigs.filter((t) => existsSync(t))) run(`Type-check ${t}`, "npx", ["tsc", "-p", t, "--noEmit"]);
+if (!containerdGenerated) {
+  process.stdout.write("\n@ttrpc-ts/containerd was not generated (see its build's message): its type-check and tests are skipped\n");
+}
 
-run("Lint and format (biome)", "npx", ["biome", "check", "."]);
+if (!quick) {
+  // A fresh clone: install, then build (the CLI and plugin tests run the built bins).
+  if (!existsSync("node_modules/.package-lock.json")) run("npm install", "npm", ["install", "--no-audit", "--no-fund"]);
+  if (process.env.TTRPC_TS_SKIP_BUILD !== "1") run("Build", "npm", ["run", "build"]);
+  const tsc = join("node_modules", "typescript", "bin", "tsc");
+  const biome = join("node_modules", "@biomejs", "biome", "bin", "biome");
+  await runConcurrently([
+    { title: "Type-check (tsconfig.check.json)", cmd: process.execPath, args: [tsc, "-p", "tsconfig.check.json"] },
+    ...(containerdGenerated
+      ? [{ title: "Type-check @ttrpc-ts/containerd", cmd: process.execPath, args: [tsc, "-p", "packages/containerd/tsconfig.json"] }]
+      : []),
+    { title: "Lint and format (biome)", cmd: process.execPath, args: [biome, "check", "."] },
+    { title: "No import cycles among product files", cmd: process.execPath, args: ["scripts/check-cycles.mjs"] },
+    { title: "Golden generated code", cmd: process.execPath, args: ["test-fixtures/check-golden.mjs"] },
+  ]);
+}
 
-run("No import cycles among product files", process.execPath, ["scripts/check-cycles.mjs"]);
-
-if (existsSync("test-fixtures/check-golden.mjs")) run("Golden generated code", "node", ["test-fixtures/check-golden.mjs"]);
-
-const only = process.argv.slice(2);
 const files =
   only.length > 0
     ? only
@@ -66,11 +97,13 @@ const files =
         ...findTests("test-fixtures"),
         ...findTests("examples"),
       ].sort();
-run(`Tests (${files.length} files)`, process.execPath, [
+const concurrency = process.env.TTRPC_TS_TEST_CONCURRENCY ?? "2";
+run(`Tests (${files.length} files, ${concurrency} at a time, Node ${process.version})`, process.execPath, [
   "--conditions=@ttrpc-ts/source",
   "--import",
   "tsx",
   "--test",
+  `--test-concurrency=${concurrency}`,
   "--test-reporter=spec",
   ...files,
 ]);

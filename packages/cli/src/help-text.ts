@@ -5,14 +5,17 @@ export const SCHEMA_HELP = `
 Schemas:
   ttrpc servers cannot describe themselves, so every command needs the
   service definitions, given one or both ways:
-    --proto FILE [-I DIR]    .proto files, compiled with the bundled buf
-                             compiler; -I works like protoc's (without it,
-                             the current directory). google/protobuf/*.proto
-                             imports are built in.
+    --proto FILE [-I DIR]    .proto files, compiled with buf (the optional
+                             @bufbuild/buf package, TTRPC_BUF, or buf on
+                             PATH) and cached; -I works like protoc's
+                             (without it, the current directory).
+                             google/protobuf/*.proto imports are built in.
     --descriptor-set FILE    a FileDescriptorSet, e.g. from
                              \`buf build -o set.binpb\` or
                              \`protoc --include_imports --descriptor_set_out=set.binpb\`
-                             (a name ending in .json is read as JSON)`;
+                             (a name ending in .json is read as JSON)
+  Without these options, TTRPC_SCHEMA is used, e.g.
+    export TTRPC_SCHEMA="-I protos --proto api/task.proto"`;
 
 /** Address forms. */
 export const ADDRESS_HELP = `
@@ -44,7 +47,8 @@ Requests and responses:
   request per line, from stdin or -d, and send each line as soon as it is
   read; end of input (Ctrl-D) closes the request stream.
   Responses are printed on stdout in the protobuf JSON mapping, one line
-  per message as it arrives (--pretty indents them).
+  per message as it arrives: indented on a terminal, compact in a pipe
+  (--pretty / --no-pretty choose).
   A failed call prints "ttrpc: call failed: CODE_NAME (N): message" and
   one "detail:" line per status detail on stderr; details whose type is in
   the schema are decoded to JSON.`;

@@ -1,14 +1,17 @@
 import { CliError } from "./cli-error.js";
 
 /**
- * Parses one `--metadata key=value` argument. The first `=` separates key
- * and value, so values may contain `=`; the value may be empty.
+ * Parses one `-m key=value` or `-H 'key: value'` argument (grpcurl's and
+ * curl's header form). The first `=` or `:` separates key and value, so
+ * values may contain either; after a `:` leading spaces are dropped. The
+ * value may be empty.
  */
 export function parseMetadataPair(text: string): [string, string] {
-  const eq = text.indexOf("=");
-  const key = eq < 0 ? "" : text.slice(0, eq).trim();
-  if (eq < 0 || key === "") {
-    throw new CliError(`invalid --metadata "${text}": expected key=value`);
+  const sep = text.search(/[=:]/);
+  const key = sep < 0 ? "" : text.slice(0, sep).trim();
+  if (sep < 0 || key === "") {
+    throw new CliError(`invalid metadata "${text}": expected key=value or "key: value"`);
   }
-  return [key, text.slice(eq + 1)];
+  const value = text.slice(sep + 1);
+  return [key, text[sep] === ":" ? value.trimStart() : value];
 }

@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { CliError } from "./cli-error.js";
 import { DEFAULT_CONNECT_TIMEOUT, runCall } from "./commands/call.js";
+import { runCompletion, SHELLS } from "./commands/completion.js";
 import { runDescribe } from "./commands/describe.js";
 import type { CommandIo } from "./commands/io.js";
 import { runList } from "./commands/list.js";
@@ -38,13 +39,15 @@ export function createProgram(io: CommandIo, result: { code: number }): Command 
       "Call, list and describe ttrpc services (containerd's lightweight RPC over unix sockets) from a shell.\n" +
         "Run `ttrpc help <command>` for the options of a command.",
     )
-    .version(cliVersion(), "-v, --version", "print the version")
+    .version(cliVersion(), "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .helpCommand("help [command]", "show help for a command")
     .showSuggestionAfterError()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      // One prefix for every error, commander's own included.
+      outputError: (s, write) => write(s.replace(/^error: /, "ttrpc: ")),
     })
     .addHelpText("after", `${ADDRESS_HELP}\n${SCHEMA_HELP}\n${EXIT_HELP}\n${TOP_EXAMPLES}\n`);
 
@@ -58,6 +61,7 @@ export function createProgram(io: CommandIo, result: { code: number }): Command 
     .optionsGroup("Call options:")
     .option("-d, --data <json|@file|@->", "the request: JSON, @FILE to read a file, @- to read stdin")
     .option("-m, --metadata <key=value>", "request metadata (repeatable, a key may repeat; keys are sent in lower case)", collect)
+    .option("-H, --header <key=value>", "the same as -m (grpcurl's and curl's spelling)", collect)
     .option("-t, --timeout <duration>", "deadline for the call, also sent to the server (e.g. 500ms, 2s, 1m30s; a bare number is seconds)")
     .addOption(
       new Option("--connect-timeout <duration>", "give up connecting after this long").default(
@@ -69,7 +73,9 @@ export function createProgram(io: CommandIo, result: { code: number }): Command 
     .optionsGroup("Output options:")
     .option("--emit-defaults", "print fields that hold their default value")
     .option("--proto-field-names", "print field names as in the .proto file instead of lowerCamelCase")
-    .option("--pretty", "indent responses (no longer one line per message)");
+    .option("--pretty", "indent responses (the default when stdout is a terminal)")
+    .option("--no-pretty", "one compact JSON line per message (the default when stdout is a pipe or file)")
+    .option("-v, --verbose", "print the call's method, request metadata, timeout and timing on stderr");
   schemaOptions(call)
     .addHelpText("after", `${ADDRESS_HELP}\n${CALL_IO_HELP}\n${SCHEMA_HELP}\n${EXIT_HELP}\n${CALL_EXAMPLES}\n`)
     .action(async (address: string, method: string, json: string | undefined, options: Parameters<typeof runCall>[3]) => {
@@ -103,6 +109,20 @@ export function createProgram(io: CommandIo, result: { code: number }): Command 
     .addHelpText("after", `${SCHEMA_HELP}\n\nExit status: 0 success, 1 bad input (schema, unknown symbol).\n${DESCRIBE_EXAMPLES}\n`)
     .action(async (symbol: string | undefined, options: Parameters<typeof runDescribe>[1]) => {
       result.code = await runDescribe(symbol, options, io);
+    });
+
+  program
+    .command("completion")
+    .summary("print a shell completion script")
+    .description(
+      "Print a completion script for SHELL. Load it with:\n" +
+        "  bash: source <(ttrpc completion bash)        (e.g. in ~/.bashrc)\n" +
+        "  zsh:  source <(ttrpc completion zsh)         (e.g. in ~/.zshrc)\n" +
+        "  fish: ttrpc completion fish > ~/.config/fish/completions/ttrpc.fish",
+    )
+    .argument("<shell>", SHELLS.join(", "))
+    .action((shell: string) => {
+      result.code = runCompletion(shell, program, io);
     });
 
   return program;

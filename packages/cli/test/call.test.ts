@@ -442,7 +442,7 @@ describe("ttrpc call without a server", () => {
       [[...echo, "--timeout", "0s"], /must be greater than zero/],
       [[...echo, "--connect-timeout", "-1"], /invalid --connect-timeout/],
       [[...echo, "--max-message-size", "lots"], /invalid --max-message-size/],
-      [[...echo, "-m", "novalue"], /invalid --metadata "novalue": expected key=value/],
+      [[...echo, "-m", "novalue"], /invalid metadata "novalue": expected key=value/],
       [[...echo, "-d", "@/nonexistent/req.json"], /cannot read request file \/nonexistent\/req\.json: no such file/],
       [[...echo, "{}", "-d", "{}"], /either as the JSON argument or with -d/],
     ];

@@ -187,7 +187,7 @@ describe("schema errors (exit 1, no stack trace)", () => {
 describe("help and version", () => {
   it("--version prints the package version", async () => {
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-    for (const flag of ["--version", "-v"]) {
+    for (const flag of ["--version", "-V"]) {
       const r = await runCli([flag]);
       assert.equal(r.code, 0);
       assert.equal(r.stdout, `${pkg.version}\n`);

@@ -1,10 +1,8 @@
 #!/usr/bin/env node
-// Builds the native addon with node-gyp against the headers of the Node that
-// runs this script (--nodedir), so nothing is downloaded.
-//
-//   node scripts/build-addon.mjs             fail on error (the package's build)
-//   node scripts/build-addon.mjs --optional  warn and go on (the install hook),
-//                                            except under CI=true
+// Builds the native addon from source into build/Release with node-gyp,
+// against the headers of the Node that runs this script (--nodedir), so
+// nothing is downloaded. Exits non-zero when the build fails; the install
+// hook (install.mjs) decides whether that matters.
 //
 // Off Linux there is nothing to build: SO_PEERCRED is Linux only.
 import { spawnSync } from "node:child_process";
@@ -14,19 +12,14 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const optional = process.argv.includes("--optional") && process.env.CI !== "true";
 
 function give(reason) {
-  if (optional) {
-    process.stderr.write(`@ttrpc-ts/peercred: native addon not built (${reason}); peer credentials will be unavailable.\n`);
-    process.exit(0);
-  }
   process.stderr.write(`@ttrpc-ts/peercred: cannot build the native addon: ${reason}\n`);
   process.exit(1);
 }
 
 if (process.platform !== "linux") {
-  process.stdout.write("@ttrpc-ts/peercred: not Linux, no addon to build (getPeerCredentials returns undefined).\n");
+  process.stdout.write("@ttrpc-ts/peercred: not Linux, no addon to build.\n");
   process.exit(0);
 }
 

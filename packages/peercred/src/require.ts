@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
 import type { IncomingConnection, PeerInfo } from "@ttrpc-ts/runtime";
+import { nativeBinding, unavailableError } from "./native.js";
 import { getPeerCredentials, type PeerCredentials, peerCredentialsUnavailableReason } from "./peer-credentials.js";
 
 /** Why a connection was refused, for {@link RequireOptions.onRefused}. */
@@ -52,11 +53,14 @@ export function checkUidGid(peer: PeerCredentials | undefined, uid: number, gid:
  * An `onConnection` hook that admits only peers with effective user id
  * `uid` and group id `gid` (-1: any), like Go's `UnixSocketRequireUidGid`.
  * Runs before any frame is read; a refused peer's socket is closed without
- * a reply, so its calls fail with UNAVAILABLE. When the credentials cannot
- * be read (not Linux, addon missing, not a unix socket) the connection is
- * refused: the check fails closed.
+ * a reply, so its calls fail with UNAVAILABLE. Where the addon cannot be
+ * loaded (not Linux, no prebuilt binary and no source build) it throws at
+ * once, naming the package and the fix, rather than refusing every
+ * connection. When one peer's credentials cannot be read (not a unix
+ * socket) that connection is refused: the check fails closed.
  */
 export function requireUidGid(uid: number, gid: number, options: RequireOptions = {}): ConnectionCheck {
+  if (nativeBinding() === null) throw unavailableError("requireUidGid()");
   for (const [name, v] of [
     ["uid", uid],
     ["gid", gid],
@@ -79,15 +83,9 @@ export function requireUidGid(uid: number, gid: number, options: RequireOptions 
  * (meant for abstract sockets, which have no file mode to protect them).
  */
 export function requireSameUser(options: RequireOptions = {}): ConnectionCheck {
-  if (typeof process.geteuid !== "function" || typeof process.getegid !== "function") {
-    return (connection) => {
-      options.onRefused?.({
-        reason: "ttrpc: invalid credentials: this platform has no user ids",
-        peer: undefined,
-        socket: connection.socket,
-      });
-      return false;
-    };
+  // The addon loads only on Linux, where process.geteuid exists.
+  if (nativeBinding() === null || typeof process.geteuid !== "function" || typeof process.getegid !== "function") {
+    throw unavailableError("requireSameUser()");
   }
   return requireUidGid(process.geteuid(), process.getegid(), options);
 }

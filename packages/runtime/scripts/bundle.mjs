@@ -23,6 +23,8 @@ for (const [entry, out] of entries) {
       external: ["@bufbuild/protobuf", "@bufbuild/protobuf/*"],
       logLevel: "warning",
       legalComments: "none",
+      // Keep class and function names: TtrpcError.name must stay "TtrpcError" in logs and util.inspect.
+      keepNames: true,
       format,
       outfile,
     });

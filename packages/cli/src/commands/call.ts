@@ -1,5 +1,5 @@
 import type { DescMethod, Message } from "@bufbuild/protobuf";
-import { type CallOptions, Code, type Connection, connect, TtrpcError } from "@ttrpc-ts/runtime";
+import { type CallOptions, Code, type Connection, codeName, connect, TtrpcError } from "@ttrpc-ts/runtime";
 import { parseAddress } from "@ttrpc-ts/runtime/protocol";
 import { connectAbstractViaRelay, padsAbstractNames } from "../abstract-socket.js";
 import { parseByteSize } from "../byte-size.js";
@@ -13,18 +13,23 @@ import { BrokenPipeError, LineWriter } from "../output.js";
 import { checkRequestInput, readRequestLines, readSingleRequest, requestInput } from "../request-input.js";
 import { findMethod } from "../schema/find-method.js";
 import { loadSchema, type SchemaOptions } from "../schema/load-schema.js";
+import { VerboseLog } from "../verbose-log.js";
 import type { CommandIo } from "./io.js";
 
 /** Options of `ttrpc call`, as parsed by commander. */
 export interface CallCommandOptions extends SchemaOptions {
   data?: string | undefined;
   metadata?: string[] | undefined;
+  /** `-H`, the same as `-m`. */
+  header?: string[] | undefined;
   timeout?: string | undefined;
   connectTimeout?: string | undefined;
   maxMessageSize?: string | undefined;
   emitDefaults?: boolean | undefined;
   protoFieldNames?: boolean | undefined;
+  /** `--pretty` / `--no-pretty`; unset: pretty on a terminal. */
   pretty?: boolean | undefined;
+  verbose?: boolean | undefined;
 }
 
 /** Default for `--connect-timeout`: short, since a local socket answers at once or never. */
@@ -46,15 +51,17 @@ export async function runCall(
   const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout, "--timeout");
   const connectTimeoutMs = parseDuration(options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT, "--connect-timeout");
   const maxMessageSize = options.maxMessageSize === undefined ? undefined : parseByteSize(options.maxMessageSize, "--max-message-size");
-  const metadata = (options.metadata ?? []).map(parseMetadataPair);
+  const metadata = [...(options.metadata ?? []), ...(options.header ?? [])].map(parseMetadataPair);
   const output: JsonOutputOptions = {
     emitDefaults: options.emitDefaults === true,
     protoFieldNames: options.protoFieldNames === true,
-    pretty: options.pretty === true,
+    pretty: options.pretty ?? io.stdout.isTTY === true,
   };
+  const log = new VerboseLog(io.stderr, options.verbose === true);
 
   const schema = await loadSchema(options);
   const method = findMethod(schema, methodName);
+  log.info(`method ${method.parent.typeName}/${method.name} (${method.methodKind}), schema loaded`);
   const clientStreams = method.methodKind === "client_streaming" || method.methodKind === "bidi_streaming";
   const input = requestInput(json, options.data, io.stdin.isTTY === true, clientStreams);
   checkRequestInput(input);
@@ -70,12 +77,17 @@ export async function runCall(
     ...(maxMessageSize === undefined ? {} : { maxMessageSize }),
     connectTimeoutMs,
   });
+  log.info(`connected to ${address}`);
+  log.request(metadata, timeoutMs);
 
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once("SIGINT", onSigint);
   const out = new LineWriter(io.stdout);
-  const print = (m: Message): Promise<void> => out.write(formatJsonMessage(method.output, m, schema.types, output));
+  const print = (m: Message): Promise<void> => {
+    log.response();
+    return out.write(formatJsonMessage(method.output, m, schema.types, output));
+  };
   const callOptions: CallOptions = {
     timeoutMs,
     metadata,
@@ -88,7 +100,9 @@ export async function runCall(
   const requests = async function* (): AsyncGenerator<Message> {
     try {
       for await (const line of readRequestLines(input, io.stdin)) {
-        yield parseJsonMessage(method.input, line.text, schema.types, line.where);
+        const request = parseJsonMessage(method.input, line.text, schema.types, line.where);
+        log.sent();
+        yield request;
       }
     } catch (e) {
       inputError = e instanceof CliError ? e : new CliError(`cannot read the requests: ${errorMessage(e)}`);
@@ -96,10 +110,13 @@ export async function runCall(
     }
   };
 
+  if (single !== undefined) log.sent();
   try {
     await invoke(client, method, single, requests(), callOptions, print);
+    log.done("OK");
     return ExitCode.Ok;
   } catch (e) {
+    log.done(e instanceof TtrpcError ? codeName(e.code) : "failed");
     if (inputError) throw inputError;
     if (e instanceof BrokenPipeError) return ExitCode.Ok;
     if (abort.signal.aborted) {

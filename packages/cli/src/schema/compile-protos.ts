@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { CliError, errorMessage } from "../cli-error.js";
 import { findBuf } from "./find-buf.js";
+import { openSchemaCache, schemaCacheDir } from "./schema-cache.js";
 
 /** Input for {@link compileProtos}. */
 export interface CompileInput {
@@ -32,6 +33,8 @@ interface IncludeDir {
  * built, via `--path`. Well-known types (`google/protobuf/*.proto`) are
  * provided by buf. Without `-I`, the current directory is the include
  * directory, or the file's own directory when it lies outside it.
+ *
+ * Results are cached on disk by content (see schema-cache.ts).
  */
 export async function compileProtos(input: CompileInput): Promise<Uint8Array> {
   const cwd = input.cwd ?? process.cwd();
@@ -51,6 +54,12 @@ export async function compileProtos(input: CompileInput): Promise<Uint8Array> {
     return t;
   });
 
+  const buf = findBuf();
+  const cache = openSchemaCache(schemaCacheDir());
+  const request = { buf: [buf.program, ...buf.prefixArgs], includes: includes.map((d) => d.real), targets };
+  const cached = cache.get(request);
+  if (cached !== undefined) return cached;
+
   const work = mkdtempSync(path.join(tmpdir(), "ttrpc-cli-buf-"));
   try {
     const modules = includes.map((d, i) => {
@@ -59,14 +68,15 @@ export async function compileProtos(input: CompileInput): Promise<Uint8Array> {
     });
     writeFileSync(path.join(work, "buf.yaml"), `version: v2\nmodules:\n${modules.join("")}`);
     const out = path.join(work, "out.binpb");
-    const buf = findBuf();
     const args = [...buf.prefixArgs, "build", ".", "--as-file-descriptor-set", "-o", out];
     for (const t of targets) args.push("--path", `i${t.module}/${t.rel}`);
     const result = await run(buf.program, args, work);
     if (result.code !== 0) {
       throw new CliError(`cannot compile .proto files:\n${unmapPaths(result.stderr, includes).trimEnd()}`);
     }
-    return readFileSync(out);
+    const set = readFileSync(out);
+    cache.put(request, set);
+    return set;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository root. */
@@ -14,3 +17,11 @@ export const GO_SERVER_BIN = fileURLToPath(new URL("../../../../interop/go/bin/t
 export const GO_BUILD_SCRIPT = fileURLToPath(new URL("../../../../interop/go/build.sh", import.meta.url));
 /** test/fixtures. */
 export const FIXTURE_DIR = fileURLToPath(new URL("../fixtures", import.meta.url));
+
+// The CLI's compiled-schema cache goes to a throw-away directory, never the
+// user's ~/.cache; the CLI processes the tests start inherit it.
+const cacheDir = mkdtempSync(path.join(tmpdir(), "ttrpc-cli-cache-"));
+process.env.TTRPC_CACHE_DIR = cacheDir;
+process.on("exit", () => rmSync(cacheDir, { recursive: true, force: true }));
+/** The schema cache directory every test in this process uses. */
+export const SCHEMA_CACHE_DIR = cacheDir;

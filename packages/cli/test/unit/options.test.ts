@@ -60,6 +60,11 @@ describe("parseMetadataPair", () => {
     assert.deepEqual(parseMetadataPair("k="), ["k", ""]);
   });
 
+  it("takes grpcurl's 'key: value' form; the first separator wins", () => {
+    assert.deepEqual(parseMetadataPair("authorization: Bearer a=b"), ["authorization", "Bearer a=b"]);
+    assert.deepEqual(parseMetadataPair("url=http://x"), ["url", "http://x"]);
+  });
+
   it("rejects a missing = or key", () => {
     assert.throws(() => parseMetadataPair("k"), /expected key=value/);
     assert.throws(() => parseMetadataPair("=v"), /expected key=value/);

@@ -51,7 +51,8 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number;
 }
 
-const EMPTY = new Uint8Array(0);
+// Typed as plain Uint8Array: TypeScript 5.7+ would infer Uint8Array<ArrayBuffer>, which older compilers cannot read in the .d.ts.
+const EMPTY: Uint8Array = new Uint8Array(0);
 // Shared by calls without metadata; never modified (no interceptor sees it).
 const EMPTY_METADATA = new Metadata();
 // Encoded service and method fields, per method: the same for every call.

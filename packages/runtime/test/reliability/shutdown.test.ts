@@ -20,9 +20,12 @@ describe("graceful shutdown", () => {
     for (const c of clients) {
       for (let i = 0; i < 50; i++) {
         const n = ++id;
-        unary.push(c.unary<Msg, Msg>(TestMethods.echo, msg({ id: n, delayMs: 100 + (n % 7) * 40 })));
+        // Long enough that the first calls are still running when the last is
+        // accepted, even on a loaded machine (100 ms was not: the count of 204
+        // was never reached at once).
+        unary.push(c.unary<Msg, Msg>(TestMethods.echo, msg({ id: n, delayMs: 1500 + (n % 7) * 40 })));
       }
-      streams.push(collect(c.serverStream<Msg, Msg>(TestMethods.ticks, msg({ id: ++id, count: 20, delayMs: 10 }))));
+      streams.push(collect(c.serverStream<Msg, Msg>(TestMethods.ticks, msg({ id: ++id, count: 20, delayMs: 80 }))));
     }
     await waitFor(
       () => h.server.activeCalls === 204,
