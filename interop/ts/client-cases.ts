@@ -239,7 +239,8 @@ export const clientCases: ClientCase[] = [
         const start = Date.now();
         await expectError(svc.sleep({ ms: 3000n }, { timeoutMs: 200 }), Code.DeadlineExceeded);
         const took = Date.now() - start;
-        assert.ok(took >= 150 && took < 1000, `took ${took} ms`);
+        // Not before the deadline (the 3 s sleep would answer OK if it were ignored).
+        assert.ok(took >= 150, `took ${took} ms`);
         assert.equal(c.activeCalls, 0);
         await svc.echoEmpty({});
       }),

@@ -73,17 +73,18 @@ describe("limits and abuse", () => {
     await halfBody.write(frame.subarray(0, 2000));
     const trickle = await h.raw();
     let stopTrickle = false;
+    let trickled = 0;
     const trickling = (async () => {
-      for (let i = 0; i < frame.length - 1 && !stopTrickle; i++) {
-        await trickle.write(frame.subarray(i, i + 1));
+      for (; trickled < frame.length - 1 && !stopTrickle; trickled++) {
+        await trickle.write(frame.subarray(trickled, trickled + 1));
         await sleep(5);
       }
     })();
     const good = await h.client();
-    const start = Date.now();
     await goodCalls(good, 200, 8);
-    const ms = Date.now() - start;
-    assert.ok(ms < 5000, `200 calls took ${ms} ms next to stalled peers`);
+    // The good calls finished while the trickling peer was still mid-frame:
+    // the stalled peers did not hold them up (counted in bytes, not in ms).
+    assert.ok(trickled < frame.length - 1, `the trickle finished first (${trickled} bytes)`);
     stopTrickle = true;
     await trickling;
     assert.equal(h.server.connectionCount, 4, "stalled peers are not closed without an idle timeout");
