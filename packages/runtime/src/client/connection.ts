@@ -243,7 +243,8 @@ export class Connection {
           return opening;
         };
         return {
-          next: async () => (await get()).next(),
+          // Once open, straight to the stream's own iterator: no extra promise per message.
+          next: () => (it !== undefined ? it.next() : get().then((i) => i.next())),
           return: async () => {
             const target = it ?? (opening ? await opening.catch(() => undefined) : undefined);
             if (target?.return) await target.return();
