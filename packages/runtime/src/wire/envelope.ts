@@ -3,11 +3,11 @@
 // offsets (wire-scan.ts) so no reader or result object is made per frame.
 // Payloads are never copied here: encoding yields the envelope as pieces
 // (the method payload stays a separate piece), decoding returns views.
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
-import { type Status, StatusSchema } from "../gen/google/rpc/status_pb.js";
+import type { Status } from "../gen/google/rpc/status_pb.js";
 import type { Metadata } from "../metadata.js";
 import { varintSize, writeVarint } from "./varint.js";
+import { decodeStatus, encodeStatus } from "./status-codec.js";
 import * as scan from "./wire-scan.js";
 
 const EMPTY = new Uint8Array(0);
@@ -93,7 +93,7 @@ export function encodeOkResponseParts(payload: Uint8Array): EnvelopeParts {
 
 /** An error `ttrpc.Response`: just the status. */
 export function encodeErrorResponse(status: Status): Uint8Array {
-  const body = toBinary(StatusSchema, status);
+  const body = encodeStatus(status);
   const prefix = lengthPrefix(0x0a, body.length);
   const out = new Uint8Array(prefix.length + body.length);
   out.set(prefix, 0);
@@ -235,7 +235,9 @@ export function decodeResponseFast(bytes: Uint8Array): DecodedResponse {
     const t = scan.tag(bytes, end);
     if (t === 0x0a) {
       const start = scan.delimited(bytes, end);
-      res.status = fromBinary(StatusSchema, bytes.subarray(start, scan.at));
+      const after = scan.at;
+      res.status = decodeStatus(bytes.subarray(start, after));
+      scan.seek(after);
     } else if (t === RESPONSE_PAYLOAD_TAG) {
       const start = scan.delimited(bytes, end);
       res.payload = bytes.subarray(start, scan.at);
