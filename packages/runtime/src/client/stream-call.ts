@@ -22,14 +22,10 @@ export class StreamCall implements CallState {
   readonly #serverStreams: boolean;
   readonly #decode: (bytes: Uint8Array) => unknown;
   #finished = false;
-  // One decoder per call, not a closure per message.
-  readonly #decode: (bytes: Uint8Array) => unknown;
 
   constructor(port: ClientPort, req: StreamRequest) {
     this.#port = port;
     this.#req = req;
-    const method = req.method;
-    this.#decode = (b) => method.decodeOutput(b);
     const kind = req.method.kind;
     this.#clientStreams = kind === "client_streaming" || kind === "bidi_streaming";
     this.#serverStreams = kind === "server_streaming" || kind === "bidi_streaming";
