@@ -5,6 +5,7 @@
 //   npm run bench                  full mode: 5 runs, prints the table, writes bench/results/latest.json
 //   npm run bench -- --quick       quick mode (also BENCH_QUICK=1): 1 short run, writes bench/results/quick.tmp.json
 //   npm run bench -- --runs 3 --duration 2000 --warmup 500 --out file.json
+//   npm run bench -- --memory      the low-memory profile instead (bench/memory-profile.mjs; more options there)
 //
 // Every measurement runs a server process and a client process on a unix
 // socket; the client prints its figures as JSON. See bench/README.md for what
@@ -33,6 +34,13 @@ import { bytes, MiB, megabytes, num, summary, table } from "./lib/report.mjs";
 import { snapshotRuntime } from "./lib/runtime-snapshot.mjs";
 import { prepareSchema, root } from "./lib/schema.mjs";
 
+if (process.argv.includes("--memory")) {
+  // The low-memory profile is its own script; pass the other options on.
+  const rest = process.argv.slice(2).filter((a) => a !== "--memory");
+  const r = spawnSync(process.execPath, [join(import.meta.dirname, "memory-profile.mjs"), ...rest], { stdio: "inherit" });
+  process.exit(r.status ?? 1);
+}
+
 const { values: args } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
@@ -46,7 +54,8 @@ const { values: args } = parseArgs({
 if (args.help) {
   process.stdout.write(
     "usage: npm run bench -- [--quick] [--runs N] [--duration MS] [--warmup MS] [--out FILE]\n" +
-      "  --quick (or BENCH_QUICK=1): one short run of every peer, for CI; never fails on missed targets\n",
+      "  --quick (or BENCH_QUICK=1): one short run of every peer, for CI; never fails on missed targets\n" +
+      "  --memory: the low-memory profile (bench/memory-profile.mjs) instead\n",
   );
   process.exit(0);
 }
