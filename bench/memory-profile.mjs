@@ -206,7 +206,10 @@ const report = [
   `ttrpc-ts memory profile, ${new Date(started).toISOString()}, node ${process.version}, ${os.cpus().length} cores`,
   `${cfg.rounds} round(s); load: ${cfg.connections} connections of sequential Echo calls + a 10-message server stream every 250 ms and a 10-message bidi stream every second, ${cfg.loadMs} ms; cells: median (min–max)`,
   "",
-  table(["server (resident memory)", "idle", "under load, peak", `${cfg.afterMs} ms after`, "calls/s", "÷ Node defaults", "runs correctly"], rows),
+  table(
+    ["server (resident memory)", "idle", "under load, peak", `${cfg.afterMs} ms after`, "calls/s", "÷ Node defaults", "runs correctly"],
+    rows,
+  ),
   ...variants.flatMap((v) => results[v.id].errors.map((e) => `FAILED ${v.id}: ${e}`)),
   "",
 ].join("\n");
@@ -214,6 +217,9 @@ process.stdout.write(`\n${report}`);
 
 const outFile = args.out ?? join(root, "bench/results", quick ? "memory.quick.tmp.json" : "memory.json");
 mkdirSync(join(outFile, ".."), { recursive: true });
-writeFileSync(outFile, `${JSON.stringify({ schema: 1, date: new Date(started).toISOString(), node: process.version, config: cfg, results, rounds }, null, 2)}\n`);
+writeFileSync(
+  outFile,
+  `${JSON.stringify({ schema: 1, date: new Date(started).toISOString(), node: process.version, config: cfg, results, rounds }, null, 2)}\n`,
+);
 log(`wrote ${relative(process.cwd(), outFile)}`);
 process.exit(variants.filter((v) => v.kind !== "bare").every((v) => results[v.id].ok) ? 0 : 1);

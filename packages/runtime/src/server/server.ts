@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, lstatSync, unlinkSync } from "node:fs";
-import type { Socket } from "node:net";
 import type * as net from "node:net";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { DescService } from "@bufbuild/protobuf";
 import { parseAddress } from "../address.js";

@@ -6,8 +6,8 @@
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import type { Status } from "../gen/google/rpc/status_pb.js";
 import type { Metadata } from "../metadata.js";
-import { varintSize, writeVarint } from "./varint.js";
 import { decodeStatus, encodeStatus } from "./status-codec.js";
+import { varintSize, writeVarint } from "./varint.js";
 import * as scan from "./wire-scan.js";
 
 const EMPTY = new Uint8Array(0);

@@ -11,8 +11,7 @@ interface Seen {
 function parser(max = 4194304): { p: FrameParser; seen: Seen } {
   const seen: Seen = { frames: [], oversize: [] };
   const p = new FrameParser(max, {
-    frame: (streamId, type, flags, payload) =>
-      seen.frames.push({ streamId, type, flags, payload: Buffer.from(payload).toString("hex") }),
+    frame: (streamId, type, flags, payload) => seen.frames.push({ streamId, type, flags, payload: Buffer.from(payload).toString("hex") }),
     oversize: (streamId, type, flags, length) => seen.oversize.push({ streamId, type, flags, length }),
   });
   return { p, seen };

@@ -12,7 +12,14 @@ describe("status-codec", () => {
     { code: 5, message: "not found", details: [] },
     { code: -3, message: "négatif ✓", details: [] },
     { code: 2147483647, message: "m", details: [{ typeUrl: "type.googleapis.com/x.Y", value: Uint8Array.of(1, 2, 3) }] },
-    { code: 3, message: "", details: [{ typeUrl: "", value: new Uint8Array(0) }, { typeUrl: "t/a.B", value: new Uint8Array(300).fill(7) }] },
+    {
+      code: 3,
+      message: "",
+      details: [
+        { typeUrl: "", value: new Uint8Array(0) },
+        { typeUrl: "t/a.B", value: new Uint8Array(300).fill(7) },
+      ],
+    },
   ];
 
   it("encodes the bytes toBinary(StatusSchema) writes", () => {
