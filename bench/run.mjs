@@ -317,6 +317,7 @@ function measureImports() {
   for (const [spec, list] of Object.entries(samples)) {
     out[spec] = {
       ms: summary(list.map((s) => s.ms)),
+      cpuMs: summary(list.map((s) => s.cpuMs)),
       bytes: summary(list.map((s) => s.bytes)),
       baseMs: summary(list.map((s) => s.baseMs)),
       baseBytes: summary(list.map((s) => s.baseBytes)),
@@ -489,6 +490,12 @@ const footRows = [
     cell(rt.ms, (v) => `${v.toFixed(1)} ms`),
     cell(gi.ms, (v) => `${v.toFixed(1)} ms`),
     `(@bufbuild/protobuf itself: ${rt.baseMs.median.toFixed(1)} ms)`,
+  ],
+  [
+    "import CPU time over @bufbuild/protobuf",
+    cell(rt.cpuMs, (v) => `${v.toFixed(1)} ms`),
+    cell(gi.cpuMs, (v) => `${v.toFixed(1)} ms`),
+    "(user + system: less inflated by a busy machine than wall time)",
   ],
   [
     "import memory over @bufbuild/protobuf",
