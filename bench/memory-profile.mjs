@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import os from "node:os";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { canReadRss, goServerBin, readRss, sampleRss, sleep, startServer, stopServer } from "./lib/procs.mjs";
+import { canReadRss, goServerBin, readCpuUs, readRss, sampleRss, sleep, startServer, stopServer } from "./lib/procs.mjs";
 import { bytes, num, summary, table } from "./lib/report.mjs";
 import { snapshotRuntime } from "./lib/runtime-snapshot.mjs";
 import { prepareSchema, root } from "./lib/schema.mjs";
@@ -125,8 +125,12 @@ async function measure(v, sockDir, round) {
     const r = { idle: readRss(child.pid)?.rss };
     if (v.kind === "bare") return { ok: r.idle !== undefined, ...r };
     const stop = sampleRss(child.pid, 25);
+    const cpu0 = readCpuUs(child.pid);
     const load = await runLoad(socket, cfg.loadMs);
+    const cpu1 = readCpuUs(child.pid);
     r.peak = stop();
+    // The server's CPU per call: what an option costs, far less disturbed by a busy machine than calls/s.
+    if (load.ok && cpu0 !== undefined && cpu1 !== undefined) r.cpuUsPerCall = (cpu1 - cpu0) / load.calls;
     // Another runtime: its client must work too (a short load from a client on it).
     if (v.exec) {
       const own = await runLoad(socket, 500, v.exec, v.args);
@@ -185,7 +189,9 @@ for (const v of variants) {
     peak: s("peak"),
     after: s("after"),
     callsPerSec: s("callsPerSec"),
+    cpuUsPerCall: s("cpuUsPerCall"),
     vsDefault: rel,
+    cpuVsDefault: summary(rounds.map((r) => (r[v.id].ok && r.default?.ok ? r[v.id].cpuUsPerCall / r.default.cpuUsPerCall : undefined))),
   };
 }
 
@@ -199,6 +205,8 @@ const rows = variants.map((v) => {
     cell(r.after, bytes),
     cell(r.callsPerSec, num),
     cell(r.vsDefault, (x) => `${x.toFixed(2)}×`),
+    cell(r.cpuUsPerCall, (x) => x.toFixed(1)),
+    cell(r.cpuVsDefault, (x) => `${x.toFixed(2)}×`),
     v.kind === "bare" ? (r.ok ? "idle only" : "FAILED") : r.ok ? "ok" : "FAILED",
   ];
 });
@@ -207,7 +215,7 @@ const report = [
   `${cfg.rounds} round(s); load: ${cfg.connections} connections of sequential Echo calls + a 10-message server stream every 250 ms and a 10-message bidi stream every second, ${cfg.loadMs} ms; cells: median (min–max)`,
   "",
   table(
-    ["server (resident memory)", "idle", "under load, peak", `${cfg.afterMs} ms after`, "calls/s", "÷ Node defaults", "runs correctly"],
+    ["server (resident memory)", "idle", "under load, peak", `${cfg.afterMs} ms after`, "calls/s", "÷ Node defaults", "server CPU\nµs per call", "÷ Node defaults", "runs correctly"],
     rows,
   ),
   ...variants.flatMap((v) => results[v.id].errors.map((e) => `FAILED ${v.id}: ${e}`)),
