@@ -13,7 +13,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { canReadRss, goServerBin, readCpuUs, readRss, sampleRss, sleep, startServer, stopServer } from "./lib/procs.mjs";
 import { bytes, num, summary, table } from "./lib/report.mjs";
@@ -182,7 +182,7 @@ for (const v of variants) {
   const rel = summary(rounds.map((r) => (r[v.id].ok && r.default?.ok ? r[v.id].callsPerSec / r.default.callsPerSec : undefined)));
   results[v.id] = {
     title: v.title,
-    flags: [...(v.exec ? [relative(root, v.exec)] : []), ...v.args].join(" "),
+    flags: [...(v.exec ? [basename(v.exec)] : []), ...v.args].join(" "),
     ok: list.every((m) => m.ok),
     errors: list.filter((m) => !m.ok).map((m) => m.error),
     idle: s("idle"),
@@ -215,7 +215,17 @@ const report = [
   `${cfg.rounds} round(s); load: ${cfg.connections} connections of sequential Echo calls + a 10-message server stream every 250 ms and a 10-message bidi stream every second, ${cfg.loadMs} ms; cells: median (min–max)`,
   "",
   table(
-    ["server (resident memory)", "idle", "under load, peak", `${cfg.afterMs} ms after`, "calls/s", "÷ Node defaults", "server CPU\nµs per call", "÷ Node defaults", "runs correctly"],
+    [
+      "server (resident memory)",
+      "idle",
+      "under load, peak",
+      `${cfg.afterMs} ms after`,
+      "calls/s",
+      "÷ Node defaults",
+      "server CPU\nµs per call",
+      "÷ Node defaults",
+      "runs correctly",
+    ],
     rows,
   ),
   ...variants.flatMap((v) => results[v.id].errors.map((e) => `FAILED ${v.id}: ${e}`)),
