@@ -5,6 +5,7 @@
 //   npm run bench                  full mode: 5 runs, prints the table, writes bench/results/latest.json
 //   npm run bench -- --quick       quick mode (also BENCH_QUICK=1): 1 short run, writes bench/results/quick.tmp.json
 //   npm run bench -- --runs 3 --duration 2000 --warmup 500 --out file.json
+//   npm run bench -- --memory      the low-memory profile instead (bench/memory-profile.mjs; more options there)
 //
 // Every measurement runs a server process and a client process on a unix
 // socket; the client prints its figures as JSON. See bench/README.md for what
@@ -33,6 +34,13 @@ import { bytes, MiB, megabytes, num, summary, table } from "./lib/report.mjs";
 import { snapshotRuntime } from "./lib/runtime-snapshot.mjs";
 import { prepareSchema, root } from "./lib/schema.mjs";
 
+if (process.argv.includes("--memory")) {
+  // The low-memory profile is its own script; pass the other options on.
+  const rest = process.argv.slice(2).filter((a) => a !== "--memory");
+  const r = spawnSync(process.execPath, [join(import.meta.dirname, "memory-profile.mjs"), ...rest], { stdio: "inherit" });
+  process.exit(r.status ?? 1);
+}
+
 const { values: args } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
@@ -46,7 +54,8 @@ const { values: args } = parseArgs({
 if (args.help) {
   process.stdout.write(
     "usage: npm run bench -- [--quick] [--runs N] [--duration MS] [--warmup MS] [--out FILE]\n" +
-      "  --quick (or BENCH_QUICK=1): one short run of every peer, for CI; never fails on missed targets\n",
+      "  --quick (or BENCH_QUICK=1): one short run of every peer, for CI; never fails on missed targets\n" +
+      "  --memory: the low-memory profile (bench/memory-profile.mjs) instead\n",
   );
   process.exit(0);
 }
@@ -64,14 +73,36 @@ const cfg = {
   afterMs: quick ? 300 : 1000,
   importRuns: quick ? 3 : 11,
   inflight: 64,
+  /** The many-calls-in-flight measure. */
+  manyInflight: 10000,
   blobSize: 1 << 20,
+  /** Messages per stream: 64 B messages, 64 KiB messages. */
   streamCount: 1000,
+  bigStreamCount: 100,
   msgSize: 1024,
+  /** Node clients: time spent counting allocated bytes after each measurement. */
+  allocMs: quick ? 150 : 300,
 };
 const outFile = args.out ?? join(root, "bench/results", quick ? "quick.tmp.json" : "latest.json");
 const log = (s) => process.stderr.write(`${s}\n`);
 
 // --- What is measured ------------------------------------------------------
+
+/** A streaming measure: `kind` is the client's measure, `size` the message size. */
+function streaming(kind, title, size, count) {
+  const id = `${kind}_${size >= 1024 ? `${size / 1024}k` : size}`;
+  const label = size >= 1024 ? `${size / 1024} KiB` : `${size} B`;
+  return {
+    id,
+    kind,
+    title: `${title}, ${count} × ${label} msgs`,
+    opt: { msgSize: size, streamCount: count },
+    metrics: [
+      { key: "msgs", unit: "msgs/s", from: (r) => r.opsPerSec },
+      { key: "mibps", unit: "MiB/s", from: (r) => r.bytes / r.seconds / MiB },
+    ],
+  };
+}
 
 const MEASURES = [
   {
@@ -88,24 +119,24 @@ const MEASURES = [
     title: `unary echo, ${cfg.inflight} in flight`,
     metrics: [{ key: "calls", unit: "calls/s", from: (r) => r.opsPerSec }],
   },
+  {
+    id: "unary_10k",
+    kind: "unary_conc",
+    title: `unary echo, ${cfg.manyInflight} in flight`,
+    opt: { inflight: cfg.manyInflight },
+    metrics: [{ key: "calls", unit: "calls/s", from: (r) => r.opsPerSec }],
+  },
   { id: "blob", title: "1 MiB echo, sequential", metrics: [{ key: "mibps", unit: "MiB/s", from: (r) => r.bytes / r.seconds / MiB }] },
-  {
-    id: "stream",
-    title: `server streaming, ${cfg.msgSize} B msgs`,
-    metrics: [
-      { key: "msgs", unit: "msgs/s", from: (r) => r.opsPerSec },
-      { key: "mibps", unit: "MiB/s", from: (r) => r.bytes / r.seconds / MiB },
-    ],
-  },
-  {
-    id: "bidi",
-    title: `bidi echo, ${cfg.msgSize} B msgs`,
-    metrics: [
-      { key: "msgs", unit: "msgs/s", from: (r) => r.opsPerSec },
-      { key: "mibps", unit: "MiB/s", from: (r) => r.bytes / r.seconds / MiB },
-    ],
-  },
+  streaming("stream", "server streaming", 64, cfg.streamCount),
+  streaming("sink", "client streaming", 64, cfg.streamCount),
+  streaming("bidi", "bidi echo", 64, cfg.streamCount),
+  streaming("stream", "server streaming", 64 * 1024, cfg.bigStreamCount),
+  streaming("sink", "client streaming", 64 * 1024, cfg.bigStreamCount),
+  streaming("bidi", "bidi echo", 64 * 1024, cfg.bigStreamCount),
 ];
+// Quick mode (CI): one small and one large streaming measure besides the unary ones.
+const QUICK_MEASURES = new Set(["unary_seq", "unary_conc", "unary_10k", "blob", "stream_64", "bidi_64", "sink_64k"]);
+const measures = quick ? MEASURES.filter((m) => QUICK_MEASURES.has(m.id)) : MEASURES;
 
 /** `server`/`client`: which implementation runs each side. */
 const PEERS = [
@@ -128,9 +159,13 @@ const TARGETS = [
   { text: "sequential unary ≥ 0.9 × ceiling", metric: "unary_seq.calls", ref: "ceiling", min: 0.9 },
   { text: "sequential unary ≥ 3 × grpc-js", metric: "unary_seq.calls", ref: "grpc-js", min: 3 },
   { text: "sequential unary ≥ 0.9 × Go pair", metric: "unary_seq.calls", ref: "go", min: 0.9 },
-  { text: "64 in flight ≥ 0.8 × ceiling", metric: "unary_conc.calls", ref: "ceiling", min: 0.8 },
+  { text: "64 in flight ≥ 0.9 × ceiling", metric: "unary_conc.calls", ref: "ceiling", min: 0.9 },
   { text: "64 in flight ≥ 3 × grpc-js", metric: "unary_conc.calls", ref: "grpc-js", min: 3 },
   { text: "64 in flight ≥ 1 × Go pair", metric: "unary_conc.calls", ref: "go", min: 1 },
+  { text: "10,000 in flight ≥ 0.9 × ceiling", metric: "unary_10k.calls", ref: "ceiling", min: 0.9 },
+  { text: "server streaming 64 B ≥ 1 × Go pair", metric: "stream_64.msgs", ref: "go", min: 1 },
+  { text: "client streaming 64 B ≥ 1 × Go pair", metric: "sink_64.msgs", ref: "go", min: 1 },
+  { text: "bidi 64 B ≥ 1 × Go pair", metric: "bidi_64.msgs", ref: "go", min: 1 },
   { text: "1 MiB ≥ 0.8 × ceiling", metric: "blob.mibps", ref: "ceiling", min: 0.8 },
   { text: "1 MiB ≥ 3 × grpc-js", metric: "blob.mibps", ref: "grpc-js", min: 3 },
   { text: "1 MiB ≥ 1 × Go pair", metric: "blob.mibps", ref: "go", min: 1 },
@@ -236,7 +271,7 @@ async function oneRun(runIndex, peers, sockDir) {
     }
     // Rotate the order of the peers from run to run, so none is always first.
     const order = peers.map((_, i) => peers[(i + runIndex) % peers.length]);
-    for (const m of MEASURES) {
+    for (const m of measures) {
       for (const p of order) {
         const server = servers[p.server];
         if (!server) continue;
@@ -244,7 +279,7 @@ async function oneRun(runIndex, peers, sockDir) {
         const sampling = m.id === "unary_conc" && owner && canReadRss;
         const stop = sampling ? sampleRss(server.pid) : undefined;
         const cpu0 = readCpuUs(server.pid);
-        const res = await runClient(p.client, sockets[p.server], m.id, cfg);
+        const res = await runClient(p.client, sockets[p.server], m.kind ?? m.id, { ...cfg, ...m.opt });
         const cpu1 = readCpuUs(server.pid);
         if (stop) {
           result[p.id]["rss.peak"] = stop();
@@ -260,6 +295,7 @@ async function oneRun(runIndex, peers, sockDir) {
         // CPU per op: the client's during the timed run; the server's over the
         // whole client run (connection, warm-up and timed run).
         if (res.cpuUs !== undefined) result[p.id][`${m.id}.cpuClient`] = res.cpuUs / res.ops;
+        if (res.allocBytesPerOp !== undefined) result[p.id][`${m.id}.alloc`] = res.allocBytesPerOp;
         if (cpu0 !== undefined && cpu1 !== undefined) result[p.id][`${m.id}.cpuServer`] = (cpu1 - cpu0) / (res.ops + (res.warmOps ?? 0));
         const head = m.metrics[0];
         log(`  run ${runIndex + 1}  ${m.id.padEnd(10)}  ${p.id.padEnd(8)}  ${num(head.from(res)).padStart(7)} ${head.unit}`);
@@ -281,6 +317,7 @@ function measureImports() {
   for (const [spec, list] of Object.entries(samples)) {
     out[spec] = {
       ms: summary(list.map((s) => s.ms)),
+      cpuMs: summary(list.map((s) => s.cpuMs)),
       bytes: summary(list.map((s) => s.bytes)),
       baseMs: summary(list.map((s) => s.baseMs)),
       baseBytes: summary(list.map((s) => s.baseBytes)),
@@ -331,8 +368,8 @@ const generated = measureGenerated();
 
 // --- Aggregation ----------------------------------------------------------------
 
-const cpuIds = MEASURES.flatMap((m) => [`${m.id}.cpuClient`, `${m.id}.cpuServer`]);
-const metricIds = [...MEASURES.flatMap((m) => m.metrics.map((mt) => `${m.id}.${mt.key}`)), ...cpuIds, "rss.idle", "rss.peak", "rss.after"];
+const cpuIds = measures.flatMap((m) => [`${m.id}.cpuClient`, `${m.id}.cpuServer`, `${m.id}.alloc`]);
+const metricIds = [...measures.flatMap((m) => m.metrics.map((mt) => `${m.id}.${mt.key}`)), ...cpuIds, "rss.idle", "rss.peak", "rss.after"];
 const results = {};
 for (const p of peers) {
   results[p.id] = {};
@@ -388,7 +425,7 @@ const cell = (s, fmt = num) => (!s ? "–" : s.n > 1 ? `${fmt(s.median)}\n(${fmt
 const ratioCell = (s) => cell(s, (v) => `${v.toFixed(2)}×`);
 
 const perfRows = [];
-for (const m of MEASURES) {
+for (const m of measures) {
   for (const mt of m.metrics) {
     const id = `${m.id}.${mt.key}`;
     perfRows.push([
@@ -403,7 +440,7 @@ const perfTable = table(["measurement", ...peers.map((p) => p.title), ...REFS.ma
 /** CPU per op: client + server, and ttrpc-ts's RPC overhead (its total minus the ceiling's), per run. */
 const cpuTotal = (r, p, m) => r[p]?.[`${m}.cpuClient`] + r[p]?.[`${m}.cpuServer`];
 const cpu = {};
-for (const m of MEASURES) {
+for (const m of measures) {
   cpu[m.id] = {};
   for (const p of peers) {
     const client = results[p.id][`${m.id}.cpuClient`];
@@ -415,8 +452,9 @@ for (const m of MEASURES) {
   if (over) cpu[m.id].overheadVsCeiling = over;
 }
 const us = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-const cpuRows = MEASURES.map((m) => [
-  `${m.title}\n  per ${m.id.startsWith("unary") ? "call" : m.id === "blob" ? "round trip" : "message"}`,
+const perWhat = (m) => (m.id.startsWith("unary") ? "call" : m.id === "blob" ? "round trip" : "message");
+const cpuRows = measures.map((m) => [
+  `${m.title}\n  per ${perWhat(m)}`,
   ...peers.map((p) => {
     const c = cpu[m.id][p.id];
     return c ? `${us(c.total.median)}\n(${us(c.client)} + ${us(c.server)})` : "–";
@@ -424,6 +462,13 @@ const cpuRows = MEASURES.map((m) => [
   cpu[m.id].overheadVsCeiling ? cell(cpu[m.id].overheadVsCeiling, (v) => `${v >= 0 ? "+" : ""}${us(v)}`) : "–",
 ]);
 const cpuTable = table(["CPU µs per op: total\n(client + server)", ...peers.map((p) => p.title), "ts − ceiling"], cpuRows);
+
+/** Bytes the client allocates per op, garbage included (Node: heap sampling; Go: MemStats.TotalAlloc). */
+const allocRows = measures.map((m) => [
+  `${m.title}\n  per ${perWhat(m)}`,
+  ...peers.map((p) => cell(results[p.id][`${m.id}.alloc`], (b) => `${Math.round(b)} B`)),
+]);
+const allocTable = table(["client bytes allocated per op", ...peers.map((p) => p.title)], allocRows);
 
 const memPeers = peers.filter((p) => SERVER_OWNER[p.server] === p.id);
 const memRows = [
@@ -445,6 +490,12 @@ const footRows = [
     cell(rt.ms, (v) => `${v.toFixed(1)} ms`),
     cell(gi.ms, (v) => `${v.toFixed(1)} ms`),
     `(@bufbuild/protobuf itself: ${rt.baseMs.median.toFixed(1)} ms)`,
+  ],
+  [
+    "import CPU time over @bufbuild/protobuf",
+    cell(rt.cpuMs, (v) => `${v.toFixed(1)} ms`),
+    cell(gi.cpuMs, (v) => `${v.toFixed(1)} ms`),
+    "(user + system: less inflated by a busy machine than wall time)",
   ],
   [
     "import memory over @bufbuild/protobuf",
@@ -502,6 +553,8 @@ const report = [
   "",
   canReadRss ? cpuTable : "CPU time per op: not measured (/proc unavailable)",
   "",
+  allocTable,
+  "",
   canReadRss ? memTable : "server resident memory: not measured (/proc unavailable)",
   "",
   footTable,
@@ -522,7 +575,7 @@ const json = {
   machine,
   runtimeEntry,
   peers: peers.map(({ id, title, server, client }) => ({ id, title, server, client })),
-  units: Object.fromEntries(MEASURES.flatMap((m) => m.metrics.map((mt) => [`${m.id}.${mt.key}`, mt.unit]))),
+  units: Object.fromEntries(measures.flatMap((m) => m.metrics.map((mt) => [`${m.id}.${mt.key}`, mt.unit]))),
   results,
   ratios,
   cpuPerOp: cpu,

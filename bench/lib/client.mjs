@@ -1,7 +1,7 @@
 // One benchmark client process:
 //   node bench/lib/client.mjs <peer> <socket> <measure> <json options>
 // peer = ttrpc-ts | ceiling | grpc-js; measure = unary_seq | unary_conc |
-// blob | stream | bidi (see interop/go/cmd/ttrpc-bench-client, which takes
+// blob | stream | bidi | sink (see interop/go/cmd/ttrpc-bench-client, which takes
 // the same measures and prints the same JSON). Runs `warmupMs` untimed, then
 // `durationMs` timed, and prints one JSON object on stdout.
 import { create } from "@bufbuild/protobuf";
@@ -73,10 +73,21 @@ switch (measure) {
     };
     break;
   }
+  case "sink": {
+    const msg = create(schema.BlobSchema, { data: new Uint8Array(opt.msgSize) });
+    op = async () => {
+      const res = await c.sink(opt.streamCount, msg);
+      if (res.count !== opt.streamCount || res.size !== opt.msgSize) {
+        throw new Error(`sink counted ${res.count} messages of ${res.size} bytes, sent ${opt.streamCount} of ${opt.msgSize}`);
+      }
+      return opt.streamCount;
+    };
+    break;
+  }
   default:
     throw new Error(`unknown measure ${measure}`);
 }
-const bytesPerOp = measure === "blob" ? opt.blobSize : measure === "stream" || measure === "bidi" ? opt.msgSize : 0;
+const bytesPerOp = measure === "blob" ? opt.blobSize : measure === "stream" || measure === "bidi" || measure === "sink" ? opt.msgSize : 0;
 
 async function loop(ms, lat) {
   const start = now();
@@ -110,6 +121,46 @@ function percentileUs(sorted, p) {
 
 const cpuUs = (u) => u.user + u.system;
 
+/**
+ * Bytes this process allocates per op, garbage included: V8's sampling heap
+ * profiler (every ~128 bytes, keeping samples of objects already collected)
+ * over `ms` of the same loop, after the timed run. The sampler slows the
+ * process, so this runs apart from the timed figures.
+ */
+async function allocatedPerOp(ms) {
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post("HeapProfiler.enable");
+    await session.post("HeapProfiler.startSampling", {
+      samplingInterval: 128,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    const { ops } = await loop(ms, undefined);
+    const { profile } = await session.post("HeapProfiler.stopSampling");
+    let total = 0;
+    const byFunction = new Map();
+    const walk = (node) => {
+      total += node.selfSize;
+      const f = node.callFrame;
+      const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").slice(-2).join("/")}:${f.lineNumber + 1}`;
+      byFunction.set(key, (byFunction.get(key) ?? 0) + node.selfSize);
+      for (const child of node.children) walk(child);
+    };
+    walk(profile.head);
+    // BENCH_ALLOC_TOP=n: where the bytes come from, on stderr.
+    const top = Number(process.env.BENCH_ALLOC_TOP ?? 0);
+    for (const [key, b] of [...byFunction].sort((x, y) => y[1] - x[1]).slice(0, top)) {
+      process.stderr.write(`${(b / ops).toFixed(0).padStart(6)} B/op  ${key}\n`);
+    }
+    return total / ops;
+  } finally {
+    session.disconnect();
+  }
+}
+
 let result;
 try {
   const warm = await loop(opt.warmupMs, undefined);
@@ -125,6 +176,13 @@ try {
   }
 } catch (e) {
   result = { ok: false, measure, error: e instanceof Error ? e.message : String(e) };
+}
+if (result.ok && opt.allocMs > 0) {
+  try {
+    result.allocBytesPerOp = await allocatedPerOp(opt.allocMs);
+  } catch (e) {
+    result.allocError = e instanceof Error ? e.message : String(e);
+  }
 }
 c.close();
 process.stdout.write(`${JSON.stringify(result)}\n`);

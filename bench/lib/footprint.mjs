@@ -9,18 +9,20 @@ import { root } from "./schema.mjs";
 /**
  * Import cost of `specifier` on top of `@bufbuild/protobuf`, in a fresh
  * plain-node process: wall time of the dynamic import and growth of the
- * resident set. `@bufbuild/protobuf` is imported first because every peer
+ * resident set, and the CPU time of the import (user + system: on a busy
+ * machine less inflated than wall time). `@bufbuild/protobuf` is imported first because every peer
  * needs it anyway; its own cost is reported as `baseMs`/`baseBytes`.
  */
 export function importCost(specifier) {
   const script = `
     const rss = () => process.memoryUsage().rss;
+    const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
     const t0 = performance.now(), m0 = rss();
     await import("@bufbuild/protobuf");
-    const t1 = performance.now(), m1 = rss();
+    const t1 = performance.now(), m1 = rss(), c1 = cpu();
     await import(${JSON.stringify(specifier)});
-    const t2 = performance.now(), m2 = rss();
-    process.stdout.write(JSON.stringify({ baseMs: t1 - t0, baseBytes: m1 - m0, ms: t2 - t1, bytes: m2 - m1 }));
+    const t2 = performance.now(), m2 = rss(), c2 = cpu();
+    process.stdout.write(JSON.stringify({ baseMs: t1 - t0, baseBytes: m1 - m0, ms: t2 - t1, cpuMs: c2 - c1, bytes: m2 - m1 }));
   `;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`import ${specifier} failed: ${r.stderr.trim().split("\n").slice(-3).join(" ")}`);

@@ -62,11 +62,11 @@ export function sampleRss(pid, everyMs = 50) {
  * `socket`; resolves with the child once it printed READY. Its stdin is a
  * pipe: closing it (or SIGTERM) stops the server.
  */
-export function startServer(kind, socket, { nodeArgs = [], env } = {}) {
+export function startServer(kind, socket, { nodeArgs = [], env, exec = process.execPath } = {}) {
   const child =
     kind === "go"
       ? spawn(goServerBin, ["-socket", socket, "-quiet"], { stdio: ["pipe", "pipe", "inherit"], env })
-      : spawn(process.execPath, [...nodeArgs, serverScript, kind, socket], { stdio: ["pipe", "pipe", "inherit"], cwd: root, env });
+      : spawn(exec, [...nodeArgs, serverScript, kind, socket], { stdio: ["pipe", "pipe", "inherit"], cwd: root, env });
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`${kind} server did not print READY within 15 s`)), 15_000);

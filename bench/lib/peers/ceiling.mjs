@@ -18,7 +18,9 @@
 // frame, one reply frame with the same id. Stream: a StreamRequest frame,
 // answered by `count` Blob frames then an empty frame with flags=1. Bidi:
 // every Blob frame from the client is echoed; the client's empty flags=1
-// frame is answered with an empty flags=1 frame.
+// frame is answered with an empty flags=1 frame. Sink: Blob frames, then an
+// empty flags=1 frame, answered by one StreamRequest frame (count, size of
+// the last) with flags=1.
 
 import * as net from "node:net";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
@@ -30,6 +32,7 @@ const ECHO = 1;
 const ECHO_BLOB = 2;
 const STREAM = 3;
 const BIDI = 4;
+const SINK = 5;
 const EMPTY = new Uint8Array(0);
 
 /** Splits a byte stream into frames; calls onFrame(id, type, flags, payload). */
@@ -110,6 +113,7 @@ export async function serve(socket, { SmallSchema, BlobSchema, StreamRequestSche
       }
       write(id, STREAM, END, EMPTY);
     };
+    const sinks = new Map();
     conn.on(
       "data",
       framer((id, type, flags, payload) => {
@@ -127,6 +131,18 @@ export async function serve(socket, { SmallSchema, BlobSchema, StreamRequestSche
             if (flags & END) write(id, BIDI, END, EMPTY);
             else write(id, BIDI, 0, toBinary(BlobSchema, fromBinary(BlobSchema, payload)));
             break;
+          case SINK: {
+            const s = sinks.get(id) ?? { count: 0, size: 0 };
+            if (flags & END) {
+              sinks.delete(id);
+              write(id, SINK, END, toBinary(StreamRequestSchema, create(StreamRequestSchema, s)));
+            } else {
+              s.size = fromBinary(BlobSchema, payload).data.length;
+              s.count++;
+              sinks.set(id, s);
+            }
+            break;
+          }
         }
       }),
     );
@@ -200,6 +216,23 @@ export async function connect(socket, { SmallSchema, BlobSchema, StreamRequestSc
             if (!write(id, BIDI, 0, toBinary(BlobSchema, msg))) await drained(conn);
           }
           write(id, BIDI, END, EMPTY);
+        })().catch(reject);
+      });
+    },
+    sink(count, msg) {
+      return new Promise((resolve, reject) => {
+        const id = nextId;
+        nextId += 2;
+        pending.set(id, (flags, payload) => {
+          pending.delete(id);
+          if (flags < 0) reject(closed);
+          else resolve(fromBinary(StreamRequestSchema, payload));
+        });
+        (async () => {
+          for (let i = 0; i < count; i++) {
+            if (!write(id, SINK, 0, toBinary(BlobSchema, msg))) await drained(conn);
+          }
+          write(id, SINK, END, EMPTY);
         })().catch(reject);
       });
     },

@@ -31,6 +31,7 @@ function definition({ SmallSchema, BlobSchema, StreamRequestSchema }) {
     EchoBlob: method("EchoBlob", BlobSchema, BlobSchema, false, false),
     Stream: method("Stream", StreamRequestSchema, BlobSchema, false, true),
     Bidi: method("Bidi", BlobSchema, BlobSchema, true, true),
+    Sink: method("Sink", BlobSchema, StreamRequestSchema, true, false),
   };
 }
 
@@ -51,6 +52,15 @@ export async function serve(socket, schema) {
     Bidi(call) {
       call.on("data", (m) => call.write(m));
       call.on("end", () => call.end());
+    },
+    Sink(call, cb) {
+      let count = 0;
+      let size = 0;
+      call.on("data", (m) => {
+        count++;
+        size = m.data.length;
+      });
+      call.on("end", () => cb(null, create(schema.StreamRequestSchema, { count, size })));
     },
   });
   await new Promise((resolve, reject) =>
@@ -81,6 +91,17 @@ export async function connect(socket, schema) {
         call.on("data", onMessage);
         call.on("error", reject);
         call.on("end", resolve);
+        (async () => {
+          for (let i = 0; i < count; i++) {
+            if (!call.write(msg)) await new Promise((r) => call.once("drain", r));
+          }
+          call.end();
+        })().catch(reject);
+      });
+    },
+    sink(count, msg) {
+      return new Promise((resolve, reject) => {
+        const call = client.Sink((err, res) => (err ? reject(err) : resolve(res)));
         (async () => {
           for (let i = 0; i < count; i++) {
             if (!call.write(msg)) await new Promise((r) => call.once("drain", r));

@@ -19,6 +19,15 @@ export async function serve(socket, { Bench, BlobSchema }) {
     async *bidi(requests) {
       for await (const m of requests) yield m;
     },
+    async sink(requests) {
+      let count = 0;
+      let size = 0;
+      for await (const m of requests) {
+        count++;
+        size = m.data.length;
+      }
+      return { count, size };
+    },
   });
   await server.listen(socket);
   return { close: () => server.close() };
@@ -38,6 +47,12 @@ export async function connect(socket, { Bench }) {
         for (let i = 0; i < count; i++) yield msg;
       }
       for await (const m of bench.bidi(requests())) onMessage(m);
+    },
+    sink(count, msg) {
+      async function* requests() {
+        for (let i = 0; i < count; i++) yield msg;
+      }
+      return bench.sink(requests());
     },
     close: () => connection.close(),
   };

@@ -1,7 +1,8 @@
 import { create, type DescMessage, type MessageInitShape, type MessageShape, type Registry } from "@bufbuild/protobuf";
 import { type Any, AnySchema, anyIs, anyPack, anyUnpack } from "@bufbuild/protobuf/wkt";
 import { Code, codeName } from "./code.js";
-import { type Status, StatusSchema } from "./gen/google/rpc/status_pb.js";
+import type { Status } from "./gen/google/rpc/status_pb.js";
+import { statusMessage } from "./wire/status-codec.js";
 
 /**
  * A detail to attach to an error: a message schema and a value, packed into
@@ -80,7 +81,7 @@ export class TtrpcError extends Error {
 
   /** The `google.rpc.Status` this error is sent as. */
   toStatus(): Status {
-    return create(StatusSchema, { code: this.code, message: this.rawMessage, details: this.details });
+    return statusMessage(this.code, this.rawMessage, this.details);
   }
 
   /**

@@ -11,6 +11,8 @@
 //	stream      repeated Stream(count=-stream-count, size=-msg-size)
 //	bidi        repeated Bidi streams: -stream-count messages of -msg-size
 //	            bytes sent while the echoes are read
+//	sink        repeated Sink streams (client streaming): -stream-count
+//	            messages of -msg-size bytes, then the one response
 //
 // Each runs for -warmup ms untimed, then for -duration ms timed.
 package main
@@ -24,6 +26,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -50,7 +53,10 @@ type result struct {
 	// this process during the timed run, in µs.
 	WarmOps int64   `json:"warmOps"`
 	CPUUs   float64 `json:"cpuUs"`
-	Error   string  `json:"error,omitempty"`
+	// AllocBytesPerOp: heap bytes allocated per op during the timed run
+	// (runtime.MemStats.TotalAlloc), garbage included.
+	AllocBytesPerOp float64 `json:"allocBytesPerOp"`
+	Error           string  `json:"error,omitempty"`
 }
 
 type config struct {
@@ -82,7 +88,7 @@ func main() {
 	socket := flag.String("socket", "", "unix socket of the server")
 	var cfg config
 	var warmupMs, durationMs int
-	flag.StringVar(&cfg.measure, "measure", "", "unary_seq, unary_conc, blob, stream or bidi")
+	flag.StringVar(&cfg.measure, "measure", "", "unary_seq, unary_conc, blob, stream, bidi or sink")
 	flag.IntVar(&warmupMs, "warmup", 500, "untimed warm-up, ms")
 	flag.IntVar(&durationMs, "duration", 2000, "timed run, ms")
 	flag.IntVar(&cfg.inflight, "inflight", 64, "concurrent calls for unary_conc")
@@ -201,6 +207,27 @@ func run(socket string, cfg config) (result, error) {
 			}
 			return n, b, nil
 		}
+	case "sink":
+		msg := &benchv1.Blob{Data: make([]byte, cfg.msgSize)}
+		op = func() (int64, int64, error) {
+			s, err := c.Sink(ctx)
+			if err != nil {
+				return 0, 0, err
+			}
+			for i := 0; i < cfg.streamCount; i++ {
+				if err := s.Send(msg); err != nil {
+					return 0, 0, err
+				}
+			}
+			res, err := s.CloseAndRecv()
+			if err != nil {
+				return 0, 0, err
+			}
+			if int(res.GetCount()) != cfg.streamCount || int(res.GetSize()) != cfg.msgSize {
+				return 0, 0, fmt.Errorf("sink counted %d messages of %d bytes, sent %d of %d", res.GetCount(), res.GetSize(), cfg.streamCount, cfg.msgSize)
+			}
+			return int64(cfg.streamCount), int64(cfg.streamCount * cfg.msgSize), nil
+		}
 	default:
 		return result{}, fmt.Errorf("unknown -measure %q", cfg.measure)
 	}
@@ -216,15 +243,21 @@ func run(socket string, cfg config) (result, error) {
 	if err != nil {
 		return result{}, fmt.Errorf("warm-up: %w", err)
 	}
+	var mem0, mem1 runtime.MemStats
+	runtime.ReadMemStats(&mem0)
 	cpu0 := cpuTime()
 	ops, bytes, secs, lat, err := loop(op, workers, cfg.duration, latency)
 	if err != nil {
 		return result{}, err
 	}
 	cpu := cpuTime() - cpu0
+	runtime.ReadMemStats(&mem1)
 	res := result{
 		OK: true, Measure: cfg.measure, Seconds: secs, Ops: ops, OpsPerSec: float64(ops) / secs, Bytes: bytes,
 		WarmOps: warmOps, CPUUs: float64(cpu.Microseconds()),
+	}
+	if ops > 0 {
+		res.AllocBytesPerOp = float64(mem1.TotalAlloc-mem0.TotalAlloc) / float64(ops)
 	}
 	if latency && len(lat) > 0 {
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })

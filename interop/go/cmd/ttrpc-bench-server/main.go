@@ -64,6 +64,21 @@ func (bench) Bidi(_ context.Context, srv benchv1.Bench_BidiServer) error {
 	}
 }
 
+func (bench) Sink(_ context.Context, srv benchv1.Bench_SinkServer) (*benchv1.StreamRequest, error) {
+	var n, size int32
+	for {
+		m, err := srv.Recv()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return &benchv1.StreamRequest{Count: n, Size: size}, nil
+			}
+			return nil, err
+		}
+		n++
+		size = int32(len(m.GetData()))
+	}
+}
+
 func main() {
 	socket := flag.String("socket", "", "unix socket path to listen on (a leading @ means an abstract socket)")
 	stdinEOF := flag.Bool("exit-on-stdin-eof", true, "exit when stdin reaches EOF")

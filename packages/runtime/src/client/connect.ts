@@ -1,4 +1,4 @@
-import * as net from "node:net";
+import type * as net from "node:net";
 import type { Duplex } from "node:stream";
 import { parseAddress } from "../address.js";
 import { Code } from "../code.js";
@@ -19,8 +19,10 @@ export async function connect(address: string | Duplex, options: ConnectionOptio
     throw new TtrpcError((e as Error).message, Code.InvalidArgument);
   }
   const timeout = options.connectTimeoutMs ?? 10_000;
+  // Loaded on first use: node:net is a good part of what importing the runtime would cost.
+  const { connect: netConnect } = await import("node:net");
   const socket = await new Promise<net.Socket>((resolve, reject) => {
-    const s = net.connect(target.path);
+    const s = netConnect(target.path);
     const timer = setTimeout(() => {
       s.destroy();
       reject(new TtrpcError(`connect ${address}: timed out after ${timeout} ms`, Code.Unavailable));

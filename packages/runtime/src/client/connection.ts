@@ -16,7 +16,7 @@ import { type MethodDef, type MethodInput, normalizeMethod } from "../method.js"
 import { abortError, deadlineError, oversizeError, protocolError, TtrpcError } from "../ttrpc-error.js";
 import { Channel } from "../wire/channel.js";
 import { encodeRequestHead, encodeRequestTail, fieldEnvelopeLength, REQUEST_PAYLOAD_TAG } from "../wire/envelope.js";
-import { DEFAULT_MAX_MESSAGE_SIZE, type Frame, FrameFlag, FrameType } from "../wire/frame.js";
+import { DEFAULT_MAX_MESSAGE_SIZE, FrameFlag, FrameType } from "../wire/frame.js";
 import type { CallState, ClientPort } from "./client-port.js";
 import { StreamCall } from "./stream-call.js";
 import { UnaryCall } from "./unary-call.js";
@@ -98,7 +98,9 @@ export class Connection {
     this.#intercepted = (options.interceptors?.length ?? 0) > 0;
     this.#call = applyInterceptors((req) => (req.stream ? this.#openStream(req) : this.#unary(req)), options.interceptors);
     this.#channel = new Channel(socket, this.#max, {
-      frame: (f) => this.#onFrame(f),
+      // Frames for streams we do not track (finished, timed out, cancelled)
+      // are dropped quietly, as Go does.
+      frame: (id, type, flags, payload) => calls.get(id)?.frame(type, flags, payload),
       oversize: (id, _type, _flags, length) => this.#calls.get(id)?.fail(oversizeError(length, this.#max)),
       closed: (err) => this.#onClosed(err),
     });
@@ -220,7 +222,8 @@ export class Connection {
       stream: true,
       method: normalizeMethod(method),
       message: requests,
-      metadata: new Metadata(options?.metadata),
+      // Interceptors may change the metadata: only they get a copy of their own.
+      metadata: this.#intercepted || options?.metadata !== undefined ? new Metadata(options?.metadata) : EMPTY_METADATA,
       deadline: resolveDeadline(options, this.#defaultTimeout),
       signal: options?.signal,
       context: undefined,
@@ -241,7 +244,8 @@ export class Connection {
           return opening;
         };
         return {
-          next: async () => (await get()).next(),
+          // Once open, straight to the stream's own iterator: no extra promise per message.
+          next: () => (it !== undefined ? it.next() : get().then((i) => i.next())),
           return: async () => {
             const target = it ?? (opening ? await opening.catch(() => undefined) : undefined);
             if (target?.return) await target.return();
@@ -286,13 +290,6 @@ export class Connection {
     const call = new StreamCall(this.#port, req);
     await call.start();
     return { stream: true, message: call.responses };
-  }
-
-  #onFrame(f: Frame): void {
-    const call = this.#calls.get(f.streamId);
-    // Frames for streams we do not track (finished, timed out, cancelled)
-    // are dropped quietly, as Go does.
-    if (call) call.frame(f.type, f.flags, f.payload);
   }
 
   #onClosed(err: Error | undefined): void {

@@ -4,7 +4,7 @@ import type { StreamRequest } from "../interceptor.js";
 import type { MessageQueue } from "../stream/message-queue.js";
 import { StreamCore } from "../stream/stream-core.js";
 import { abortError, deadlineError, protocolError, TtrpcError, unmarshalError } from "../ttrpc-error.js";
-import { decodeResponseFast } from "../wire/envelope.js";
+import { decodeResponseFast, okResponsePayload } from "../wire/envelope.js";
 import { FrameFlag, FrameType } from "../wire/frame.js";
 import type { CallState, ClientPort } from "./client-port.js";
 
@@ -98,9 +98,13 @@ export class StreamCall implements CallState {
     if (type === FrameType.Response) {
       let error: TtrpcError | undefined;
       try {
-        const res = decodeResponseFast(payload);
-        if (res.status && res.status.code !== Code.OK) error = TtrpcError.fromStatus(res.status);
-        else if (!this.#serverStreams) this.responses.push(this.#req.method.decodeOutput(res.payload), res.payload.length);
+        let out = okResponsePayload(payload);
+        if (out === undefined) {
+          const res = decodeResponseFast(payload);
+          if (res.status && res.status.code !== Code.OK) error = TtrpcError.fromStatus(res.status);
+          out = res.payload;
+        }
+        if (!error && !this.#serverStreams) this.responses.push(this.#decode(out), out.length);
       } catch (e) {
         error = unmarshalError("response", e);
       }

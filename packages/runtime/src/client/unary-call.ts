@@ -3,7 +3,7 @@ import { isPast } from "../deadline.js";
 import type { MethodDef } from "../method.js";
 import { CallTimer } from "../stream/call-timer.js";
 import { deadlineError, protocolError, TtrpcError, unmarshalError } from "../ttrpc-error.js";
-import { decodeResponseFast } from "../wire/envelope.js";
+import { decodeResponseFast, okResponsePayload } from "../wire/envelope.js";
 import { FrameType } from "../wire/frame.js";
 import type { CallState, ClientPort } from "./client-port.js";
 
@@ -44,12 +44,17 @@ export class UnaryCall implements CallState {
     }
     let message: unknown;
     try {
-      const res = decodeResponseFast(payload);
-      if (res.status && res.status.code !== Code.OK) {
-        this.#finish(TtrpcError.fromStatus(res.status));
-        return;
+      // The usual OK Response is read without a result object.
+      let out = okResponsePayload(payload);
+      if (out === undefined) {
+        const res = decodeResponseFast(payload);
+        if (res.status && res.status.code !== Code.OK) {
+          this.#finish(TtrpcError.fromStatus(res.status));
+          return;
+        }
+        out = res.payload;
       }
-      message = this.method.decodeOutput(res.payload.length > 0 ? res.payload : EMPTY);
+      message = this.method.decodeOutput(out.length > 0 ? out : EMPTY);
     } catch (e) {
       this.#finish(unmarshalError("response", e));
       return;

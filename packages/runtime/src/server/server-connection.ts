@@ -12,7 +12,7 @@ import {
   fieldEnvelopeLength,
   RESPONSE_PAYLOAD_TAG,
 } from "../wire/envelope.js";
-import { type Frame, FrameType } from "../wire/frame.js";
+import { FrameType } from "../wire/frame.js";
 import type { RegisteredMethod } from "./invoke.js";
 import { ServerCall, type ServerPort } from "./server-call.js";
 
@@ -71,7 +71,7 @@ export class ServerConnection {
       this.#resolveClosed = r;
     });
     const channel = new Channel(socket, server.maxMessageSize, {
-      frame: (f) => this.#onFrame(f),
+      frame: (id, type, flags, payload) => this.#onFrame(id, type, flags, payload),
       oversize: (id, type, _flags, length) => this.#onOversize(id, type, length),
       closed: (err) => this.#onClosed(err),
     });
@@ -167,27 +167,26 @@ export class ServerConnection {
     this.#server.callDone();
   }
 
-  #onFrame(f: Frame): void {
+  #onFrame(id: number, type: number, flags: number, payload: Uint8Array): void {
     if (this.#idleTimer) this.#lastActivity = Date.now();
-    const id = f.streamId;
     if (id % 2 === 0) {
       this.#sendError(id, new TtrpcError("StreamID must be odd for client initiated streams", Code.InvalidArgument));
       return;
     }
-    if (f.type === FrameType.Request) {
+    if (type === FrameType.Request) {
       if (id <= this.#lastId) {
         this.#sendError(id, new TtrpcError("StreamID cannot be re-used and must increment", Code.InvalidArgument));
         return;
       }
       this.#lastId = id;
-      this.#onRequest(id, f.payload);
-    } else if (f.type === FrameType.Data) {
+      this.#onRequest(id, payload);
+    } else if (type === FrameType.Data) {
       const call = this.#calls.get(id);
       if (!call) {
         this.#sendError(id, new TtrpcError("StreamID is no longer active", Code.InvalidArgument));
         return;
       }
-      call.data(f.flags, f.payload);
+      call.data(flags, payload);
     }
     // Any other type is ignored, for forward compatibility (as Go does).
   }

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, lstatSync, unlinkSync } from "node:fs";
+import type * as net from "node:net";
 import type { Socket } from "node:net";
-import * as net from "node:net";
 import type { Duplex } from "node:stream";
 import type { DescService } from "@bufbuild/protobuf";
 import { parseAddress } from "../address.js";
@@ -172,7 +172,9 @@ export class Server {
     if (this.#state !== "open") throw new Error("server is shut down");
     const { path, abstract } = parseAddress(address);
     if (!abstract) await clearStaleSocket(path);
-    const server = net.createServer((socket) => void this.#accept(socket));
+    // Loaded on first use: node:net is a good part of what importing the runtime would cost.
+    const { createServer } = await import("node:net");
+    const server = createServer((socket) => void this.#accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       // Bind with a restrictive umask so the socket is never briefly open to others.
@@ -305,6 +307,7 @@ export class Server {
 async function clearStaleSocket(path: string): Promise<void> {
   if (!existsSync(path)) return;
   if (!lstatSync(path).isSocket()) throw new Error(`cannot listen on ${path}: the file exists and is not a socket`);
+  const net = await import("node:net");
   const live = await new Promise<boolean>((resolve) => {
     const s = net.connect(path);
     s.once("connect", () => {

@@ -23,10 +23,13 @@ export interface QueueHooks {
  * budget, can be applied where `full` is decided.
  */
 export class MessageQueue<T> implements AsyncIterableIterator<T> {
+  // Messages live in items[head, tail); the arrays are reused once drained
+  // rather than replaced, so a consumer that keeps up allocates no arrays.
   #items: T[] = [];
   #sizes: number[] = [];
   #bytes = 0;
   #head = 0;
+  #tail = 0;
   #waiter: { resolve(r: IteratorResult<T>): void; reject(e: unknown): void } | undefined;
   #done = false;
   #error: unknown;
@@ -43,7 +46,7 @@ export class MessageQueue<T> implements AsyncIterableIterator<T> {
 
   /** Messages waiting to be read. */
   get length(): number {
-    return this.#items.length - this.#head;
+    return this.#tail - this.#head;
   }
 
   /** Bytes of the messages waiting to be read, as received. */
@@ -70,8 +73,9 @@ export class MessageQueue<T> implements AsyncIterableIterator<T> {
       w.resolve({ value, done: false });
       return;
     }
-    this.#items.push(value);
-    this.#sizes.push(size);
+    this.#items[this.#tail] = value;
+    this.#sizes[this.#tail] = size;
+    this.#tail++;
     this.#bytes += size;
     if (!this.#full && this.#overMark()) {
       this.#full = true;
@@ -103,18 +107,19 @@ export class MessageQueue<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.#head < this.#items.length) {
+    if (this.#head < this.#tail) {
       const value = this.#items[this.#head] as T;
       this.#items[this.#head] = undefined as T;
       this.#bytes -= this.#sizes[this.#head] as number;
       this.#head++;
-      if (this.#head === this.#items.length) {
-        this.#items = [];
-        this.#sizes = [];
+      if (this.#head === this.#tail) {
         this.#head = 0;
-      } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-        this.#items = this.#items.slice(this.#head);
-        this.#sizes = this.#sizes.slice(this.#head);
+        this.#tail = 0;
+      } else if (this.#head > 1024 && this.#head * 2 > this.#tail) {
+        // Mostly read: move the rest to the front (and let the arrays shrink).
+        this.#items = this.#items.slice(this.#head, this.#tail);
+        this.#sizes = this.#sizes.slice(this.#head, this.#tail);
+        this.#tail -= this.#head;
         this.#head = 0;
       }
       if (this.#full) {
@@ -171,6 +176,7 @@ export class MessageQueue<T> implements AsyncIterableIterator<T> {
     this.#sizes = [];
     this.#bytes = 0;
     this.#head = 0;
+    this.#tail = 0;
   }
 
   #settleWaiter(): void {

@@ -17,7 +17,7 @@ function recorder(): Recorder {
     frames: [],
     oversized: [],
     closes: [],
-    frame: (f) => r.frames.push({ ...f, payload: Buffer.from(f.payload) }),
+    frame: (streamId, type, flags, payload) => r.frames.push({ streamId, type, flags, payload: Buffer.from(payload) }),
     oversize: (_id, _type, _flags, length) => r.oversized.push(length),
     closed: (e) => r.closes.push(e),
   };

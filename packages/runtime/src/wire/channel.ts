@@ -1,12 +1,10 @@
 import type { Duplex } from "node:stream";
-import { FRAME_HEADER_LENGTH, type Frame, writeFrameHeader } from "./frame.js";
-import { FrameParser } from "./frame-parser.js";
+import { FRAME_HEADER_LENGTH, writeFrameHeader } from "./frame.js";
+import { FrameParser, type FrameSink } from "./frame-parser.js";
 import { varintSize, writeVarint } from "./varint.js";
 
 /** What a {@link Channel} reports to its owner (client or server connection). */
-export interface ChannelHandler {
-  frame(frame: Frame): void;
-  oversize(streamId: number, type: number, flags: number, length: number): void;
+export interface ChannelHandler extends FrameSink {
   /** The socket closed; `error` is set when it closed because of an error. */
   closed(error: Error | undefined): void;
 }

@@ -1,12 +1,14 @@
 // Hot-path codec for the ttrpc envelope (ttrpc.Request / ttrpc.Response),
-// built on @bufbuild/protobuf's wire reader and writer instead of reflection.
+// without reflection: written with @bufbuild/protobuf's wire writer, read at
+// offsets (wire-scan.ts) so no reader or result object is made per frame.
 // Payloads are never copied here: encoding yields the envelope as pieces
 // (the method payload stays a separate piece), decoding returns views.
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
-import { type Status, StatusSchema } from "../gen/google/rpc/status_pb.js";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import type { Status } from "../gen/google/rpc/status_pb.js";
 import type { Metadata } from "../metadata.js";
+import { decodeStatus, encodeStatus } from "./status-codec.js";
 import { varintSize, writeVarint } from "./varint.js";
+import * as scan from "./wire-scan.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -91,7 +93,7 @@ export function encodeOkResponseParts(payload: Uint8Array): EnvelopeParts {
 
 /** An error `ttrpc.Response`: just the status. */
 export function encodeErrorResponse(status: Status): Uint8Array {
-  const body = toBinary(StatusSchema, status);
+  const body = encodeStatus(status);
   const prefix = lengthPrefix(0x0a, body.length);
   const out = new Uint8Array(prefix.length + body.length);
   out.set(prefix, 0);
@@ -117,82 +119,69 @@ export interface DecodedRequest {
 let lastHead: Uint8Array | undefined;
 let lastService = "";
 let lastMethod = "";
-// Where the last varint read by `varintAt` ended.
-let varintEnd = 0;
 
-/** A varint at `i` (at most 5 bytes), or -1; sets `varintEnd`. */
-function varintAt(bytes: Uint8Array, i: number): number {
-  let n = 0;
-  for (let shift = 0; shift < 35; shift += 7) {
-    if (i >= bytes.length) return -1;
-    const b = bytes[i++]!;
-    n += (b & 0x7f) * 2 ** shift;
-    if (b < 0x80) {
-      varintEnd = i;
-      return n;
+/** Whether `bytes[0, n)` are the head seen last (so its names are known). */
+function sameHead(bytes: Uint8Array, n: number): boolean {
+  const last = lastHead;
+  if (last === undefined || last.length !== n) return false;
+  for (let i = 0; i < n; i++) if (last[i] !== bytes[i]) return false;
+  return true;
+}
+
+/** Parses a `ttrpc.Request` (fields at offsets, no reader object); throws on malformed bytes. */
+export function decodeRequestFast(bytes: Uint8Array): DecodedRequest {
+  const end = bytes.length;
+  const req: DecodedRequest = { service: "", method: "", payload: EMPTY, hasPayload: false, timeoutNano: 0, metadata: [] };
+  scan.seek(0);
+  // The usual Request starts with service (1) then method (2), the same as the last one.
+  let headEnd = -1;
+  if (end > 0 && bytes[0] === 0x0a) {
+    scan.seek(1);
+    scan.delimited(bytes, end);
+    if (scan.at < end && bytes[scan.at] === 0x12) {
+      scan.seek(scan.at + 1);
+      scan.delimited(bytes, end);
+      headEnd = scan.at;
+    }
+    if (headEnd > 0 && sameHead(bytes, headEnd)) {
+      req.service = lastService;
+      req.method = lastMethod;
+    } else {
+      headEnd = -1;
+      scan.seek(0);
     }
   }
-  return -1;
-}
-
-/**
- * The common Request, service (1), method (2) and optionally payload (3) in
- * that order and nothing else, read without a reader; undefined for anything
- * else (timeout, metadata, other order), which the full parser handles.
- */
-function decodeRequestQuick(bytes: Uint8Array): DecodedRequest | undefined {
-  const len = bytes.length;
-  if (bytes[0] !== 0x0a) return undefined;
-  const sl = varintAt(bytes, 1);
-  if (sl < 0) return undefined;
-  const serviceEnd = varintEnd + sl;
-  if (serviceEnd >= len || bytes[serviceEnd] !== 0x12) return undefined;
-  const ml = varintAt(bytes, serviceEnd + 1);
-  if (ml < 0) return undefined;
-  const headEnd = varintEnd + ml;
-  if (headEnd > len) return undefined;
-  let payload: Uint8Array = EMPTY;
-  let hasPayload = false;
-  if (headEnd < len) {
-    if (bytes[headEnd] !== REQUEST_PAYLOAD_TAG) return undefined;
-    const pl = varintAt(bytes, headEnd + 1);
-    if (pl < 0 || varintEnd + pl !== len) return undefined;
-    payload = bytes.subarray(varintEnd, len);
-    hasPayload = true;
-  }
-  const last = lastHead;
-  let same = last !== undefined && last.length === headEnd;
-  for (let i = 0; same && i < headEnd; i++) same = last![i] === bytes[i];
-  if (!same) {
-    const r = new BinaryReader(bytes.subarray(0, headEnd));
-    r.tag();
-    lastService = r.string();
-    r.tag();
-    lastMethod = r.string();
-    lastHead = bytes.slice(0, headEnd);
-  }
-  return { service: lastService, method: lastMethod, payload, hasPayload, timeoutNano: 0, metadata: [] };
-}
-
-/** Parses a `ttrpc.Request`; throws on malformed bytes. */
-export function decodeRequestFast(bytes: Uint8Array): DecodedRequest {
-  const quick = decodeRequestQuick(bytes);
-  if (quick !== undefined) return quick;
-  const r = new BinaryReader(bytes);
-  const req: DecodedRequest = { service: "", method: "", payload: EMPTY, hasPayload: false, timeoutNano: 0, metadata: [] };
-  while (r.pos < r.len) {
-    const [no, wt] = r.tag();
-    if (no === 1 && wt === WireType.LengthDelimited) req.service = r.string();
-    else if (no === 2 && wt === WireType.LengthDelimited) req.method = r.string();
-    else if (no === 3 && wt === WireType.LengthDelimited) {
-      req.payload = r.bytes();
+  while (scan.at < end) {
+    const t = scan.tag(bytes, end);
+    if (t === 0x0a) req.service = scan.string(bytes, end);
+    else if (t === 0x12) req.method = scan.string(bytes, end);
+    else if (t === REQUEST_PAYLOAD_TAG) {
+      const start = scan.delimited(bytes, end);
+      req.payload = bytes.subarray(start, scan.at);
       req.hasPayload = true;
-    } else if (no === 4 && wt === WireType.Varint) req.timeoutNano = Number(r.int64());
-    else if (no === 5 && wt === WireType.LengthDelimited) req.metadata.push(decodeKeyValue(r.bytes()));
-    else r.skip(wt, no);
+    } else if (t === 0x20) req.timeoutNano = scan.int64(bytes, end);
+    else if (t === 0x2a) {
+      const start = scan.delimited(bytes, end);
+      const after = scan.at;
+      req.metadata.push(decodeKeyValue(bytes, start, after));
+      scan.seek(after);
+    } else scan.skip(bytes, end, t);
   }
-  if (r.pos !== r.len) throw new Error("premature EOF");
+  if (scan.at !== end) throw new Error("premature EOF");
+  if (headEnd < 0 && bytes[0] === 0x0a) rememberHead(bytes);
   return req;
+}
+
+/** Caches the names of a Request that starts with service then method (already validated). */
+function rememberHead(bytes: Uint8Array): void {
+  scan.seek(1);
+  const service = scan.string(bytes, bytes.length);
+  if (bytes[scan.at] !== 0x12) return;
+  scan.seek(scan.at + 1);
+  const method = scan.string(bytes, bytes.length);
+  lastHead = bytes.slice(0, scan.at);
+  lastService = service;
+  lastMethod = method;
 }
 
 /** A decoded `ttrpc.Response`: `status` undefined means OK. */
@@ -202,36 +191,74 @@ export interface DecodedResponse {
   payload: Uint8Array;
 }
 
+/**
+ * The payload of the common OK Response (nothing but the payload field, or
+ * nothing at all), as a view; undefined for any other Response, which
+ * {@link decodeResponseFast} then reads. No object besides the view.
+ */
+export function okResponsePayload(bytes: Uint8Array): Uint8Array | undefined {
+  const end = bytes.length;
+  if (end === 0) return EMPTY;
+  if (bytes[0] !== RESPONSE_PAYLOAD_TAG) return undefined;
+  // Decoding errors are left to decodeResponseFast.
+  const n = quickLength(bytes, 1);
+  if (n < 0 || quickEnd + n !== end) return undefined;
+  return bytes.subarray(quickEnd, end);
+}
+
+// Where the varint read by quickLength ended.
+let quickEnd = 0;
+
+/** A varint of at most 4 bytes at `i` without throwing: -1 when longer or truncated. */
+function quickLength(bytes: Uint8Array, i: number): number {
+  let n = 0;
+  for (let shift = 0; shift < 28; shift += 7) {
+    if (i >= bytes.length) return -1;
+    const b = bytes[i++]!;
+    n |= (b & 0x7f) << shift;
+    if (b < 0x80) {
+      quickEnd = i;
+      return n;
+    }
+  }
+  return -1;
+}
+
 /** Parses a `ttrpc.Response`; throws on malformed bytes. */
 export function decodeResponseFast(bytes: Uint8Array): DecodedResponse {
-  // The common OK Response is exactly one payload field: no reader needed.
-  if (bytes[0] === RESPONSE_PAYLOAD_TAG) {
-    const n = varintAt(bytes, 1);
-    if (n >= 0 && varintEnd + n === bytes.length) return { status: undefined, payload: bytes.subarray(varintEnd) };
-  }
+  const ok = okResponsePayload(bytes);
+  if (ok !== undefined) return { status: undefined, payload: ok };
   const res: DecodedResponse = { status: undefined, payload: EMPTY };
-  if (bytes.length === 0) return res;
-  const r = new BinaryReader(bytes);
-  while (r.pos < r.len) {
-    const [no, wt] = r.tag();
-    if (no === 1 && wt === WireType.LengthDelimited) res.status = fromBinary(StatusSchema, r.bytes());
-    else if (no === 2 && wt === WireType.LengthDelimited) res.payload = r.bytes();
-    else r.skip(wt, no);
+  const end = bytes.length;
+  scan.seek(0);
+  while (scan.at < end) {
+    const t = scan.tag(bytes, end);
+    if (t === 0x0a) {
+      const start = scan.delimited(bytes, end);
+      const after = scan.at;
+      res.status = decodeStatus(bytes.subarray(start, after));
+      scan.seek(after);
+    } else if (t === RESPONSE_PAYLOAD_TAG) {
+      const start = scan.delimited(bytes, end);
+      res.payload = bytes.subarray(start, scan.at);
+    } else scan.skip(bytes, end, t);
   }
-  if (r.pos !== r.len) throw new Error("premature EOF");
+  if (scan.at !== end) throw new Error("premature EOF");
   return res;
 }
 
-function decodeKeyValue(bytes: Uint8Array): [string, string] {
-  const r = new BinaryReader(bytes);
+/** A `ttrpc.KeyValue` in `bytes[start, end)`. */
+function decodeKeyValue(bytes: Uint8Array, start: number, end: number): [string, string] {
   let key = "";
   let value = "";
-  while (r.pos < r.len) {
-    const [no, wt] = r.tag();
-    if (no === 1 && wt === WireType.LengthDelimited) key = r.string();
-    else if (no === 2 && wt === WireType.LengthDelimited) value = r.string();
-    else r.skip(wt, no);
+  scan.seek(start);
+  while (scan.at < end) {
+    const t = scan.tag(bytes, end);
+    if (t === 0x0a) key = scan.string(bytes, end);
+    else if (t === 0x12) value = scan.string(bytes, end);
+    else scan.skip(bytes, end, t);
   }
+  if (scan.at !== end) throw new Error("premature EOF");
   return [key, value];
 }
 

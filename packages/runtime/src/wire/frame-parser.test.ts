@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { encodeFrame, encodeFrameHeader, type Frame, FrameType } from "./frame.js";
+import { encodeFrame, encodeFrameHeader, FrameType } from "./frame.js";
 import { FrameParser } from "./frame-parser.js";
 
 interface Seen {
@@ -11,8 +11,7 @@ interface Seen {
 function parser(max = 4194304): { p: FrameParser; seen: Seen } {
   const seen: Seen = { frames: [], oversize: [] };
   const p = new FrameParser(max, {
-    frame: (f: Frame) =>
-      seen.frames.push({ streamId: f.streamId, type: f.type, flags: f.flags, payload: Buffer.from(f.payload).toString("hex") }),
+    frame: (streamId, type, flags, payload) => seen.frames.push({ streamId, type, flags, payload: Buffer.from(payload).toString("hex") }),
     oversize: (streamId, type, flags, length) => seen.oversize.push({ streamId, type, flags, length }),
   });
   return { p, seen };
@@ -135,7 +134,7 @@ describe("FrameParser", () => {
 
   it("a frame reassembled across chunks does not alias the chunks", () => {
     const payloads: Uint8Array[] = [];
-    const p = new FrameParser(1024, { frame: (f) => payloads.push(f.payload), oversize: () => {} });
+    const p = new FrameParser(1024, { frame: (_id, _type, _flags, payload) => payloads.push(payload), oversize: () => {} });
     const f = encodeFrame(1, 1, 0, Buffer.from("abcdef"));
     const a = Buffer.from(f.subarray(0, 12));
     const b = Buffer.from(f.subarray(12));

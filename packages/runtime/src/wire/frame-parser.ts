@@ -1,9 +1,13 @@
-import { FRAME_HEADER_LENGTH, type Frame } from "./frame.js";
+import { FRAME_HEADER_LENGTH } from "./frame.js";
 
 /** Receives what a {@link FrameParser} finds in the byte stream. */
 export interface FrameSink {
-  /** A complete frame within the size limit. */
-  frame(frame: Frame): void;
+  /**
+   * A complete frame within the size limit. Passed as arguments rather than
+   * one object: no allocation per frame. `payload` may be a view into the
+   * socket chunk; copy it to keep it past this call's chunk.
+   */
+  frame(streamId: number, type: number, flags: number, payload: Uint8Array): void;
   /**
    * A header announcing more than the limit. The body is skipped without
    * being buffered; this is called once, as soon as the header is read.
@@ -124,7 +128,7 @@ export class FrameParser {
     }
     if (this.#length === 0) {
       this.#state = State.Header;
-      this.#sink.frame({ streamId: this.#streamId, type: this.#type, flags: this.#flags, payload: EMPTY });
+      this.#sink.frame(this.#streamId, this.#type, this.#flags, EMPTY);
       return;
     }
     this.#state = State.Body;
@@ -132,7 +136,7 @@ export class FrameParser {
 
   #emit(payload: Uint8Array): void {
     this.#state = State.Header;
-    this.#sink.frame({ streamId: this.#streamId, type: this.#type, flags: this.#flags, payload });
+    this.#sink.frame(this.#streamId, this.#type, this.#flags, payload);
   }
 }
 

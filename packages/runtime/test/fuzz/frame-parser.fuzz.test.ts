@@ -46,7 +46,8 @@ function decodeWhole(data: Buffer, max: number): Event[] {
 function parseChunks(chunks: Uint8Array[], max: number): Event[] {
   const out: Event[] = [];
   const parser = new FrameParser(max, {
-    frame: (f) => {
+    frame: (streamId, type, flags, payload) => {
+      const f = { streamId, type, flags, payload };
       assert.ok(f.payload.length <= max, "a frame over the limit was delivered");
       out.push({ frame: [f.streamId, f.type, f.flags, payloadKey(f.payload)] });
     },

@@ -49,7 +49,8 @@ export class RawPeer {
   constructor(socket: net.Socket) {
     this.socket = socket;
     const parser = new FrameParser(0xffffffff, {
-      frame: (f) => {
+      frame: (streamId, type, flags, payload) => {
+        const f = { streamId, type, flags, payload };
         const frame: RawFrame = {
           streamId: f.streamId,
           type: f.type,

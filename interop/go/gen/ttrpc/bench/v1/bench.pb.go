@@ -207,12 +207,13 @@ const file_ttrpc_bench_v1_bench_proto_rawDesc = "" +
 	"\x04data\x18\x01 \x01(\fR\x04data\"9\n" +
 	"\rStreamRequest\x12\x14\n" +
 	"\x05count\x18\x01 \x01(\x05R\x05count\x12\x12\n" +
-	"\x04size\x18\x02 \x01(\x05R\x04size2\xee\x01\n" +
+	"\x04size\x18\x02 \x01(\x05R\x04size2\xad\x02\n" +
 	"\x05Bench\x124\n" +
 	"\x04Echo\x12\x15.ttrpc.bench.v1.Small\x1a\x15.ttrpc.bench.v1.Small\x126\n" +
 	"\bEchoBlob\x12\x14.ttrpc.bench.v1.Blob\x1a\x14.ttrpc.bench.v1.Blob\x12?\n" +
 	"\x06Stream\x12\x1d.ttrpc.bench.v1.StreamRequest\x1a\x14.ttrpc.bench.v1.Blob0\x01\x126\n" +
-	"\x04Bidi\x12\x14.ttrpc.bench.v1.Blob\x1a\x14.ttrpc.bench.v1.Blob(\x010\x01BDZBgithub.com/ttrpc-ts/ttrpc-ts/interop/go/gen/ttrpc/bench/v1;benchv1b\x06proto3"
+	"\x04Bidi\x12\x14.ttrpc.bench.v1.Blob\x1a\x14.ttrpc.bench.v1.Blob(\x010\x01\x12=\n" +
+	"\x04Sink\x12\x14.ttrpc.bench.v1.Blob\x1a\x1d.ttrpc.bench.v1.StreamRequest(\x01BDZBgithub.com/ttrpc-ts/ttrpc-ts/interop/go/gen/ttrpc/bench/v1;benchv1b\x06proto3"
 
 var (
 	file_ttrpc_bench_v1_bench_proto_rawDescOnce sync.Once
@@ -237,12 +238,14 @@ var file_ttrpc_bench_v1_bench_proto_depIdxs = []int32{
 	1, // 1: ttrpc.bench.v1.Bench.EchoBlob:input_type -> ttrpc.bench.v1.Blob
 	2, // 2: ttrpc.bench.v1.Bench.Stream:input_type -> ttrpc.bench.v1.StreamRequest
 	1, // 3: ttrpc.bench.v1.Bench.Bidi:input_type -> ttrpc.bench.v1.Blob
-	0, // 4: ttrpc.bench.v1.Bench.Echo:output_type -> ttrpc.bench.v1.Small
-	1, // 5: ttrpc.bench.v1.Bench.EchoBlob:output_type -> ttrpc.bench.v1.Blob
-	1, // 6: ttrpc.bench.v1.Bench.Stream:output_type -> ttrpc.bench.v1.Blob
-	1, // 7: ttrpc.bench.v1.Bench.Bidi:output_type -> ttrpc.bench.v1.Blob
-	4, // [4:8] is the sub-list for method output_type
-	0, // [0:4] is the sub-list for method input_type
+	1, // 4: ttrpc.bench.v1.Bench.Sink:input_type -> ttrpc.bench.v1.Blob
+	0, // 5: ttrpc.bench.v1.Bench.Echo:output_type -> ttrpc.bench.v1.Small
+	1, // 6: ttrpc.bench.v1.Bench.EchoBlob:output_type -> ttrpc.bench.v1.Blob
+	1, // 7: ttrpc.bench.v1.Bench.Stream:output_type -> ttrpc.bench.v1.Blob
+	1, // 8: ttrpc.bench.v1.Bench.Bidi:output_type -> ttrpc.bench.v1.Blob
+	2, // 9: ttrpc.bench.v1.Bench.Sink:output_type -> ttrpc.bench.v1.StreamRequest
+	5, // [5:10] is the sub-list for method output_type
+	0, // [0:5] is the sub-list for method input_type
 	0, // [0:0] is the sub-list for extension type_name
 	0, // [0:0] is the sub-list for extension extendee
 	0, // [0:0] is the sub-list for field type_name

@@ -12,6 +12,7 @@ type BenchService interface {
 	EchoBlob(context.Context, *Blob) (*Blob, error)
 	Stream(context.Context, *StreamRequest, Bench_StreamServer) error
 	Bidi(context.Context, Bench_BidiServer) error
+	Sink(context.Context, Bench_SinkServer) (*StreamRequest, error)
 }
 
 type Bench_StreamServer interface {
@@ -42,6 +43,23 @@ func (x *benchBidiServer) Send(m *Blob) error {
 }
 
 func (x *benchBidiServer) Recv() (*Blob, error) {
+	m := new(Blob)
+	if err := x.StreamServer.RecvMsg(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+type Bench_SinkServer interface {
+	Recv() (*Blob, error)
+	ttrpc.StreamServer
+}
+
+type benchSinkServer struct {
+	ttrpc.StreamServer
+}
+
+func (x *benchSinkServer) Recv() (*Blob, error) {
 	m := new(Blob)
 	if err := x.StreamServer.RecvMsg(m); err != nil {
 		return nil, err
@@ -86,6 +104,13 @@ func RegisterBenchService(srv *ttrpc.Server, svc BenchService) {
 				StreamingClient: true,
 				StreamingServer: true,
 			},
+			"Sink": {
+				Handler: func(ctx context.Context, stream ttrpc.StreamServer) (interface{}, error) {
+					return svc.Sink(ctx, &benchSinkServer{stream})
+				},
+				StreamingClient: true,
+				StreamingServer: false,
+			},
 		},
 	})
 }
@@ -95,6 +120,7 @@ type BenchClient interface {
 	EchoBlob(context.Context, *Blob) (*Blob, error)
 	Stream(context.Context, *StreamRequest) (Bench_StreamClient, error)
 	Bidi(context.Context) (Bench_BidiClient, error)
+	Sink(context.Context) (Bench_SinkClient, error)
 }
 
 type benchClient struct {
@@ -180,6 +206,43 @@ func (x *benchBidiClient) Send(m *Blob) error {
 
 func (x *benchBidiClient) Recv() (*Blob, error) {
 	m := new(Blob)
+	if err := x.ClientStream.RecvMsg(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (c *benchClient) Sink(ctx context.Context) (Bench_SinkClient, error) {
+	stream, err := c.client.NewStream(ctx, &ttrpc.StreamDesc{
+		StreamingClient: true,
+		StreamingServer: false,
+	}, "ttrpc.bench.v1.Bench", "Sink", nil)
+	if err != nil {
+		return nil, err
+	}
+	x := &benchSinkClient{stream}
+	return x, nil
+}
+
+type Bench_SinkClient interface {
+	Send(*Blob) error
+	CloseAndRecv() (*StreamRequest, error)
+	ttrpc.ClientStream
+}
+
+type benchSinkClient struct {
+	ttrpc.ClientStream
+}
+
+func (x *benchSinkClient) Send(m *Blob) error {
+	return x.ClientStream.SendMsg(m)
+}
+
+func (x *benchSinkClient) CloseAndRecv() (*StreamRequest, error) {
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	m := new(StreamRequest)
 	if err := x.ClientStream.RecvMsg(m); err != nil {
 		return nil, err
 	}

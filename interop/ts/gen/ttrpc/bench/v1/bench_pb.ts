@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ttrpc/bench/v1/bench.proto.
  */
 export const file_ttrpc_bench_v1_bench: GenFile = /*@__PURE__*/
-  fileDesc("Chp0dHJwYy9iZW5jaC92MS9iZW5jaC5wcm90bxIOdHRycGMuYmVuY2gudjEiPAoFU21hbGwSDAoEdGV4dBgBIAEoCRIMCgRibG9iGAIgASgMEgkKAW4YAyABKAMSDAoEdGFncxgEIAMoCSIUCgRCbG9iEgwKBGRhdGEYASABKAwiLAoNU3RyZWFtUmVxdWVzdBINCgVjb3VudBgBIAEoBRIMCgRzaXplGAIgASgFMu4BCgVCZW5jaBI0CgRFY2hvEhUudHRycGMuYmVuY2gudjEuU21hbGwaFS50dHJwYy5iZW5jaC52MS5TbWFsbBI2CghFY2hvQmxvYhIULnR0cnBjLmJlbmNoLnYxLkJsb2IaFC50dHJwYy5iZW5jaC52MS5CbG9iEj8KBlN0cmVhbRIdLnR0cnBjLmJlbmNoLnYxLlN0cmVhbVJlcXVlc3QaFC50dHJwYy5iZW5jaC52MS5CbG9iMAESNgoEQmlkaRIULnR0cnBjLmJlbmNoLnYxLkJsb2IaFC50dHJwYy5iZW5jaC52MS5CbG9iKAEwAUJEWkJnaXRodWIuY29tL3R0cnBjLXRzL3R0cnBjLXRzL2ludGVyb3AvZ28vZ2VuL3R0cnBjL2JlbmNoL3YxO2JlbmNodjFiBnByb3RvMw");
+  fileDesc("Chp0dHJwYy9iZW5jaC92MS9iZW5jaC5wcm90bxIOdHRycGMuYmVuY2gudjEiPAoFU21hbGwSDAoEdGV4dBgBIAEoCRIMCgRibG9iGAIgASgMEgkKAW4YAyABKAMSDAoEdGFncxgEIAMoCSIUCgRCbG9iEgwKBGRhdGEYASABKAwiLAoNU3RyZWFtUmVxdWVzdBINCgVjb3VudBgBIAEoBRIMCgRzaXplGAIgASgFMq0CCgVCZW5jaBI0CgRFY2hvEhUudHRycGMuYmVuY2gudjEuU21hbGwaFS50dHJwYy5iZW5jaC52MS5TbWFsbBI2CghFY2hvQmxvYhIULnR0cnBjLmJlbmNoLnYxLkJsb2IaFC50dHJwYy5iZW5jaC52MS5CbG9iEj8KBlN0cmVhbRIdLnR0cnBjLmJlbmNoLnYxLlN0cmVhbVJlcXVlc3QaFC50dHJwYy5iZW5jaC52MS5CbG9iMAESNgoEQmlkaRIULnR0cnBjLmJlbmNoLnYxLkJsb2IaFC50dHJwYy5iZW5jaC52MS5CbG9iKAEwARI9CgRTaW5rEhQudHRycGMuYmVuY2gudjEuQmxvYhodLnR0cnBjLmJlbmNoLnYxLlN0cmVhbVJlcXVlc3QoAUJEWkJnaXRodWIuY29tL3R0cnBjLXRzL3R0cnBjLXRzL2ludGVyb3AvZ28vZ2VuL3R0cnBjL2JlbmNoL3YxO2JlbmNodjFiBnByb3RvMw");
 
 /**
  * The "small message" of the unary benchmarks.
@@ -136,6 +136,17 @@ export const Bench: GenService<{
     methodKind: "bidi_streaming";
     input: typeof BlobSchema;
     output: typeof BlobSchema;
+  },
+  /**
+   * Reads every Blob until the client closes its side, then returns how
+   * many arrived (`count`) and the size of the last one (`size`).
+   *
+   * @generated from rpc ttrpc.bench.v1.Bench.Sink
+   */
+  sink: {
+    methodKind: "client_streaming";
+    input: typeof BlobSchema;
+    output: typeof StreamRequestSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_ttrpc_bench_v1_bench, 0);
