@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Code } from "./code.js";
 import { resolveDeadline, timeoutNano } from "./deadline.js";
-import { encodeRequestTail } from "./wire/envelope.js";
 import { abortError, deadlineError, TtrpcError } from "./ttrpc-error.js";
+import { encodeRequestTail } from "./wire/envelope.js";
 
 describe("resolveDeadline", () => {
   it("no options, no default: no deadline", () => {

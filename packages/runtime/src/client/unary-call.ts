@@ -2,6 +2,7 @@ import { Code } from "../code.js";
 import { isPast } from "../deadline.js";
 import type { MethodDef } from "../method.js";
 import { CallTimer } from "../stream/call-timer.js";
+import { decodeCostCheck } from "../stream/decode-cost.js";
 import { deadlineError, protocolError, TtrpcError, unmarshalError } from "../ttrpc-error.js";
 import { decodeResponseFast } from "../wire/envelope.js";
 import { FrameType } from "../wire/frame.js";
@@ -47,6 +48,11 @@ export class UnaryCall implements CallState {
       const res = decodeResponseFast(payload);
       if (res.status && res.status.code !== Code.OK) {
         this.#finish(TtrpcError.fromStatus(res.status));
+        return;
+      }
+      const tooCostly = decodeCostCheck(this.method, "output", res.payload, this.port.maxMessageElements);
+      if (tooCostly) {
+        this.#finish(tooCostly);
         return;
       }
       message = this.method.decodeOutput(res.payload.length > 0 ? res.payload : EMPTY);

@@ -8,6 +8,7 @@ import { Channel } from "../wire/channel.js";
 import {
   type DecodedRequest,
   decodeRequestFast,
+  decodeRequestMetadata,
   encodeErrorResponse,
   fieldEnvelopeLength,
   RESPONSE_PAYLOAD_TAG,
@@ -21,6 +22,14 @@ export interface ServerCore {
   readonly maxMessageSize: number;
   readonly streamBufferSize: number;
   readonly streamBufferTimeoutMs: number;
+  readonly streamBufferBytes: number;
+  /** Received stream bytes held unread per connection before reading pauses. */
+  readonly connectionBufferBytes: number;
+  readonly maxMetadataEntries: number;
+  readonly maxMetadataBytes: number;
+  readonly maxMessageElements: number;
+  /** Close connections that send no complete frame within this many ms; 0 means never. */
+  readonly firstFrameTimeoutMs: number;
   readonly shuttingDown: boolean;
   /** Most calls in progress per connection; 0 means no limit. */
   readonly maxConcurrentStreams: number;
@@ -55,6 +64,7 @@ export class ServerConnection {
   #refusal: TtrpcError | undefined;
   #lastActivity = 0;
   #idleTimer: NodeJS.Timeout | undefined;
+  #firstFrameTimer: NodeJS.Timeout | undefined;
   #closed = false;
   readonly #closedPromise: Promise<void>;
   #resolveClosed!: () => void;
@@ -70,16 +80,27 @@ export class ServerConnection {
     this.#closedPromise = new Promise((r) => {
       this.#resolveClosed = r;
     });
-    const channel = new Channel(socket, server.maxMessageSize, {
-      frame: (f) => this.#onFrame(f),
-      oversize: (id, type, _flags, length) => this.#onOversize(id, type, length),
-      closed: (err) => this.#onClosed(err),
-    });
+    const channel = new Channel(
+      socket,
+      server.maxMessageSize,
+      {
+        frame: (f) => this.#onFrame(f),
+        oversize: (id, type, _flags, length) => this.#onOversize(id, type, length),
+        closed: (err) => this.#onClosed(err),
+      },
+      server.connectionBufferBytes,
+    );
     this.#channel = channel;
     this.#port = {
       maxMessageSize: server.maxMessageSize,
       streamBufferSize: server.streamBufferSize,
+      streamBufferBytes: server.streamBufferBytes,
       streamBufferTimeoutMs: server.streamBufferTimeoutMs,
+      maxMessageElements: server.maxMessageElements,
+      get writeBlocked() {
+        return channel.writeBlocked;
+      },
+      account: (bytes) => channel.account(bytes),
       sendData: (id, flags, payload) => channel.write(id, FrameType.Data, flags, payload),
       whenWritable: () => channel.whenWritable(),
       hold: (key) => channel.hold(key),
@@ -96,6 +117,16 @@ export class ServerConnection {
       this.#lastActivity = Date.now();
       this.#armIdle(server.idleTimeoutMs);
     }
+    if (server.firstFrameTimeoutMs > 0 && !refusal) {
+      // A peer holding a connection slot without ever speaking is let go.
+      this.#firstFrameTimer = setTimeout(() => this.#channel.destroy(), server.firstFrameTimeoutMs);
+      this.#firstFrameTimer.unref();
+    }
+  }
+
+  /** Bytes of received stream messages held unread on this connection. */
+  get bufferedBytes(): number {
+    return this.#channel.buffered;
   }
 
   /** Calls in progress on this connection. */
@@ -138,7 +169,7 @@ export class ServerConnection {
 
   /** Writes an error Response. */
   #sendError(id: number, error: TtrpcError): void {
-    this.#pressure(this.#channel.write(id, FrameType.Response, 0, encodeErrorResponse(error.toStatus())));
+    this.#pressure(this.#channel.write(id, FrameType.Response, 0, encodeErrorResponse(error.toStatus(), this.#server.maxMessageSize)));
   }
 
   /**
@@ -169,6 +200,10 @@ export class ServerConnection {
 
   #onFrame(f: Frame): void {
     if (this.#idleTimer) this.#lastActivity = Date.now();
+    if (this.#firstFrameTimer) {
+      clearTimeout(this.#firstFrameTimer);
+      this.#firstFrameTimer = undefined;
+    }
     const id = f.streamId;
     if (id % 2 === 0) {
       this.#sendError(id, new TtrpcError("StreamID must be odd for client initiated streams", Code.InvalidArgument));
@@ -227,7 +262,24 @@ export class ServerConnection {
       this.#sendError(id, found);
       return;
     }
-    const metadata = new Metadata(req.metadata);
+    const core = this.#server;
+    if (req.metadataCount > core.maxMetadataEntries || req.metadataBytes > core.maxMetadataBytes) {
+      this.#sendError(
+        id,
+        new TtrpcError(
+          `ttrpc: metadata of ${req.metadataCount} entries and ${req.metadataBytes} bytes exceeds the limit of ${core.maxMetadataEntries} entries and ${core.maxMetadataBytes} bytes`,
+          Code.ResourceExhausted,
+        ),
+      );
+      return;
+    }
+    let metadata: Metadata;
+    try {
+      metadata = new Metadata(decodeRequestMetadata(payload, req));
+    } catch (e) {
+      this.#sendError(id, new TtrpcError(`unmarshal request error: ${errorText(e)}`, Code.InvalidArgument));
+      return;
+    }
     const deadline = deadlineFromTimeoutNano(req.timeoutNano);
     const call = new ServerCall(this.#port, id, found.def, metadata, deadline, this.peer);
     // Registered before the handler runs, so a fast handler cannot race its
@@ -251,6 +303,7 @@ export class ServerConnection {
   #onClosed(err: Error | undefined): void {
     this.#closed = true;
     if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    if (this.#firstFrameTimer) clearTimeout(this.#firstFrameTimer);
     const error = new TtrpcError(err ? `ttrpc: connection closed: ${err.message}` : "ttrpc: connection closed", Code.Unavailable);
     for (const call of [...this.#calls.values()]) call.drop(error);
     this.#calls.clear();

@@ -1,6 +1,8 @@
+import type { MethodDef } from "../method.js";
 import { oversizeError, type TtrpcError, unmarshalError } from "../ttrpc-error.js";
 import { FrameFlag } from "../wire/frame.js";
 import { CallTimer } from "./call-timer.js";
+import { decodeCostCheck } from "./decode-cost.js";
 import { MessageQueue } from "./message-queue.js";
 import { type ReadGate, StallGuard } from "./stall-guard.js";
 
@@ -14,10 +16,18 @@ export interface StreamPort extends ReadGate {
   readonly maxMessageSize: number;
   /** Messages a stream's inbound queue holds before reading from the socket pauses. */
   readonly streamBufferSize: number;
+  /** Bytes a stream's inbound queue holds before reading from the socket pauses. */
+  readonly streamBufferBytes: number;
+  /** Most decode work for one received message, in elements. */
+  readonly maxMessageElements: number;
   /** How long an inbound queue may stay full (its reader taking nothing) before the stream fails. */
   readonly streamBufferTimeoutMs: number;
   /** Writes one Data frame; false means wait for {@link whenWritable} before the next. */
   sendData(id: number, flags: number, payload: Uint8Array): boolean;
+  /** Whether the socket's write buffer is over its mark (for any stream). */
+  readonly writeBlocked: boolean;
+  /** Received bytes entering (> 0) or leaving (< 0) a stream's queue: the connection's receive budget. */
+  account(bytes: number): void;
   /** Resolves when the socket takes writes again (or has closed). */
   whenWritable(): Promise<void>;
 }
@@ -64,14 +74,19 @@ export class StreamCore {
       rules.fail(error);
     });
     this.#guard = guard;
-    this.inbound = new MessageQueue(port.streamBufferSize, {
-      full: () => {
-        if (rules.holdWhenFull?.() ?? true) guard.full();
+    this.inbound = new MessageQueue(
+      port.streamBufferSize,
+      {
+        full: () => {
+          if (rules.holdWhenFull?.() ?? true) guard.full();
+        },
+        room: () => guard.clear(),
+        progress: () => guard.progress(),
+        cancel: () => rules.cancelled?.(),
+        bytes: (delta) => port.account(delta),
       },
-      room: () => guard.clear(),
-      progress: () => guard.progress(),
-      cancel: () => rules.cancelled?.(),
-    });
+      port.streamBufferBytes,
+    );
   }
 
   /** Whether our side has half-closed (or never sends Data). */
@@ -84,8 +99,14 @@ export class StreamCore {
     if (deadline !== undefined || signal !== undefined) this.#timer = new CallTimer(deadline, signal, expire);
   }
 
-  /** Decodes one received message into the inbound queue; returns the error instead of throwing. */
-  receive(payload: Uint8Array, decode: (bytes: Uint8Array) => unknown): TtrpcError | undefined {
+  /**
+   * Decodes one received message (the `side` of `method`) into the inbound
+   * queue, after the decode-cost check; returns the error instead of throwing.
+   */
+  receive(payload: Uint8Array, method: MethodDef, side: "input" | "output"): TtrpcError | undefined {
+    const tooCostly = decodeCostCheck(method, side, payload, this.#port.maxMessageElements);
+    if (tooCostly) return tooCostly;
+    const decode = side === "input" ? method.decodeInput : method.decodeOutput;
     let message: unknown;
     try {
       message = decode(payload);
@@ -123,6 +144,12 @@ export class StreamCore {
         if (stopped() || this.#sendClosed) break;
         const bytes = encode(r.value);
         if (bytes.length > max) throw oversizeError(bytes.length, max);
+        // Another stream may have filled the socket's buffer: each stream
+        // adds at most one message past the mark, not one per stream.
+        while (port.writeBlocked) {
+          await port.whenWritable();
+          if (stopped()) return false;
+        }
         if (!port.sendData(this.id, 0, bytes)) await port.whenWritable();
       }
     } finally {
@@ -148,5 +175,13 @@ export class StreamCore {
   stop(): void {
     this.#timer?.stop();
     this.#guard?.clear();
+  }
+
+  /**
+   * The server's call is over: what its handler has not read yet no longer
+   * counts against the connection (nothing more can arrive on the stream).
+   */
+  detachInbound(): void {
+    this.inbound?.detach();
   }
 }

@@ -2,10 +2,11 @@
 // built on @bufbuild/protobuf's wire reader and writer instead of reflection.
 // Payloads are never copied here: encoding yields the envelope as pieces
 // (the method payload stays a separate piece), decoding returns views.
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { type Status, StatusSchema } from "../gen/google/rpc/status_pb.js";
 import type { Metadata } from "../metadata.js";
+import { TRUNCATED } from "../ttrpc-error.js";
 import { varintSize, writeVarint } from "./varint.js";
 
 const EMPTY = new Uint8Array(0);
@@ -89,9 +90,19 @@ export function encodeOkResponseParts(payload: Uint8Array): EnvelopeParts {
   return { length: prefix.length + payload.length, parts: [prefix, payload] };
 }
 
-/** An error `ttrpc.Response`: just the status. */
-export function encodeErrorResponse(status: Status): Uint8Array {
-  const body = toBinary(StatusSchema, status);
+/**
+ * An error `ttrpc.Response`: just the status. When it would exceed `max`
+ * bytes (the peer's limit: a Go client drops the connection on a larger
+ * frame), the details are dropped and the message cut, marked as truncated.
+ */
+export function encodeErrorResponse(status: Status, max = Number.POSITIVE_INFINITY): Uint8Array {
+  let body = toBinary(StatusSchema, status);
+  if (body.length + 6 > max) {
+    // A character is at most 3 UTF-8 bytes; 32 bytes cover the code and the field heads.
+    const keep = Math.max(0, Math.floor((max - 32 - TRUNCATED.length * 3) / 3));
+    const message = status.message.length > keep ? status.message.slice(0, keep) + TRUNCATED : status.message;
+    body = toBinary(StatusSchema, create(StatusSchema, { code: status.code, message }));
+  }
   const prefix = lengthPrefix(0x0a, body.length);
   const out = new Uint8Array(prefix.length + body.length);
   out.set(prefix, 0);
@@ -99,7 +110,7 @@ export function encodeErrorResponse(status: Status): Uint8Array {
   return out;
 }
 
-/** A decoded `ttrpc.Request`. */
+/** A decoded `ttrpc.Request`. Metadata is only counted: decode it with {@link decodeRequestMetadata}. */
 export interface DecodedRequest {
   service: string;
   method: string;
@@ -109,7 +120,12 @@ export interface DecodedRequest {
   hasPayload: boolean;
   /** Nanoseconds; 0 when none. */
   timeoutNano: number;
-  metadata: Array<[string, string]>;
+  /** Metadata entries in the Request. */
+  metadataCount: number;
+  /** Bytes of those entries (keys, values and their field heads). */
+  metadataBytes: number;
+  /** Where the first entry starts in the Request bytes; -1 when none. */
+  metadataFrom: number;
 }
 
 // The service and method fields of the last Request decoded, and their
@@ -171,29 +187,106 @@ function decodeRequestQuick(bytes: Uint8Array): DecodedRequest | undefined {
     lastMethod = r.string();
     lastHead = bytes.slice(0, headEnd);
   }
-  return { service: lastService, method: lastMethod, payload, hasPayload, timeoutNano: 0, metadata: [] };
+  return {
+    service: lastService,
+    method: lastMethod,
+    payload,
+    hasPayload,
+    timeoutNano: 0,
+    metadataCount: 0,
+    metadataBytes: 0,
+    metadataFrom: -1,
+  };
 }
 
-/** Parses a `ttrpc.Request`; throws on malformed bytes. */
+/**
+ * Parses a `ttrpc.Request`; throws on malformed bytes. Metadata entries
+ * are counted, not decoded, and nothing is allocated per entry: a Request
+ * of a million entries costs a scan, and the server looks at the counts
+ * (and the method) before anything else.
+ */
 export function decodeRequestFast(bytes: Uint8Array): DecodedRequest {
   const quick = decodeRequestQuick(bytes);
   if (quick !== undefined) return quick;
-  const r = new BinaryReader(bytes);
-  const req: DecodedRequest = { service: "", method: "", payload: EMPTY, hasPayload: false, timeoutNano: 0, metadata: [] };
-  while (r.pos < r.len) {
-    const [no, wt] = r.tag();
-    if (no === 1 && wt === WireType.LengthDelimited) req.service = r.string();
-    else if (no === 2 && wt === WireType.LengthDelimited) req.method = r.string();
-    else if (no === 3 && wt === WireType.LengthDelimited) {
-      req.payload = r.bytes();
-      req.hasPayload = true;
-    } else if (no === 4 && wt === WireType.Varint) req.timeoutNano = Number(r.int64());
-    else if (no === 5 && wt === WireType.LengthDelimited) req.metadata.push(decodeKeyValue(r.bytes()));
-    else r.skip(wt, no);
+  const req: DecodedRequest = {
+    service: "",
+    method: "",
+    payload: EMPTY,
+    hasPayload: false,
+    timeoutNano: 0,
+    metadataCount: 0,
+    metadataBytes: 0,
+    metadataFrom: -1,
+  };
+  const len = bytes.length;
+  let i = 0;
+  while (i < len) {
+    const at = i;
+    const tag = varintAt(bytes, i);
+    if (tag < 0) throw new Error("premature EOF");
+    i = varintEnd;
+    const no = Math.floor(tag / 8);
+    const wt = tag & 7;
+    if (wt === WireType.LengthDelimited) {
+      const n = varintAt(bytes, i);
+      if (n < 0 || varintEnd + n > len) throw new Error("premature EOF");
+      i = varintEnd;
+      const end = i + n;
+      if (no === 1) req.service = utf8.decode(bytes.subarray(i, end));
+      else if (no === 2) req.method = utf8.decode(bytes.subarray(i, end));
+      else if (no === 3) {
+        req.payload = bytes.subarray(i, end);
+        req.hasPayload = true;
+      } else if (no === 5) {
+        if (req.metadataFrom < 0) req.metadataFrom = at;
+        req.metadataCount++;
+        req.metadataBytes += n;
+      }
+      i = end;
+    } else if (wt === WireType.Varint && no === 4) {
+      const r = new BinaryReader(bytes);
+      r.pos = i;
+      req.timeoutNano = Number(r.int64());
+      i = r.pos;
+    } else {
+      i = skipField(bytes, i, wt, no);
+    }
   }
-  if (r.pos !== r.len) throw new Error("premature EOF");
   return req;
 }
+
+/** The metadata entries of a Request {@link decodeRequestFast} counted. */
+export function decodeRequestMetadata(bytes: Uint8Array, req: DecodedRequest): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (req.metadataFrom < 0) return out;
+  const len = bytes.length;
+  let i = req.metadataFrom;
+  while (i < len && out.length < req.metadataCount) {
+    const tag = varintAt(bytes, i);
+    i = varintEnd;
+    const wt = tag & 7;
+    if (wt !== WireType.LengthDelimited) {
+      i = skipField(bytes, i, wt, Math.floor(tag / 8));
+      continue;
+    }
+    const n = varintAt(bytes, i);
+    i = varintEnd;
+    if (tag === 0x2a) out.push(decodeKeyValue(bytes.subarray(i, i + n)));
+    i += n;
+  }
+  return out;
+}
+
+/** Skips a field that is not length-delimited; returns where the next starts. */
+function skipField(bytes: Uint8Array, i: number, wt: number, no: number): number {
+  const r = new BinaryReader(bytes);
+  r.pos = i;
+  r.skip(wt, no);
+  if (r.pos > bytes.length) throw new Error("premature EOF");
+  return r.pos;
+}
+
+const utf8 = new TextDecoder();
 
 /** A decoded `ttrpc.Response`: `status` undefined means OK. */
 export interface DecodedResponse {
