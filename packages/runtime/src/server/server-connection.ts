@@ -46,6 +46,14 @@ const EMPTY = new Uint8Array(0);
 
 /** The key of the read hold taken while Responses are backed up. */
 const WRITE_HOLD = {};
+/** The key of the read hold that lets the answers to a burst of Requests go out first. */
+const TURN_HOLD = {};
+/**
+ * Requests started in one turn of the event loop before reading yields to
+ * their answers: a chunk of thousands of tiny Requests for big answers
+ * cannot start them all before the first answer backs up the socket.
+ */
+const REQUESTS_PER_TURN = 64;
 
 /**
  * One accepted connection: enforces Go's stream-id rules, routes frames to
@@ -60,6 +68,7 @@ export class ServerConnection {
   readonly peer: PeerInfo | undefined;
   #lastId = 0;
   #writeHeld = false;
+  #turnRequests = 0;
   #draining = false;
   #refusal: TtrpcError | undefined;
   #lastActivity = 0;
@@ -190,6 +199,11 @@ export class ServerConnection {
     });
   }
 
+  #nextTurn(): void {
+    this.#turnRequests = 0;
+    this.#channel.release(TURN_HOLD);
+  }
+
   /** A call sent its final frame. */
   #callDone(call: ServerCall): void {
     if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
@@ -216,6 +230,8 @@ export class ServerConnection {
       }
       this.#lastId = id;
       this.#onRequest(id, f.payload);
+      if (++this.#turnRequests === 1) setImmediate(() => this.#nextTurn());
+      else if (this.#turnRequests === REQUESTS_PER_TURN) this.#channel.hold(TURN_HOLD);
     } else if (f.type === FrameType.Data) {
       const call = this.#calls.get(id);
       if (!call) {
