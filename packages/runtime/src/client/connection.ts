@@ -13,7 +13,7 @@ import {
 } from "../interceptor.js";
 import {
   DEFAULT_CONNECTION_BUFFER_BYTES,
-  DEFAULT_MAX_MESSAGE_ELEMENTS,
+  DEFAULT_MAX_DECODE_COST,
   DEFAULT_STREAM_BUFFER_BYTES,
   DEFAULT_STREAM_BUFFER_SIZE,
   MAX_SANE_FRAME_LENGTH,
@@ -51,11 +51,12 @@ export interface ConnectionOptions {
    */
   connectionBufferBytes?: number;
   /**
-   * Most decode work for one response, in elements (field values read, see
-   * PROTOCOL.md); more fails the call with RESOURCE_EXHAUSTED before
-   * decoding. Applies to protobuf-es services. Default 250,000.
+   * Most decode work for one response, in cost units (a field 1, a
+   * sub-message 6, an unknown field 4; see PROTOCOL.md), checked before
+   * decoding: more is RESOURCE_EXHAUSTED. Applies to protobuf-es services.
+   * Default 500,000 (about 100 ms of decoding).
    */
-  maxMessageElements?: number;
+  maxDecodeCost?: number;
   /**
    * How long a stream may stay full before it is failed with
    * RESOURCE_EXHAUSTED `ttrpc: stream buffer full` so the other calls on the
@@ -106,7 +107,7 @@ export class Connection {
       maxMessageSize: max,
       streamBufferSize: options.streamBufferSize ?? DEFAULT_STREAM_BUFFER_SIZE,
       streamBufferBytes: options.streamBufferBytes ?? DEFAULT_STREAM_BUFFER_BYTES,
-      maxMessageElements: options.maxMessageElements ?? DEFAULT_MAX_MESSAGE_ELEMENTS,
+      maxDecodeCost: options.maxDecodeCost ?? DEFAULT_MAX_DECODE_COST,
       get writeBlocked() {
         return self.#channel.writeBlocked;
       },

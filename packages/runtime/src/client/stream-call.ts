@@ -100,7 +100,7 @@ export class StreamCall implements CallState {
         if (res.status && res.status.code !== Code.OK) error = TtrpcError.fromStatus(res.status);
         else if (!this.#serverStreams) {
           const method = this.#req.method;
-          error = decodeCostCheck(method, "output", res.payload, this.#port.maxMessageElements);
+          error = decodeCostCheck(method, "output", res.payload, this.#port.maxDecodeCost);
           if (!error) this.responses.push(method.decodeOutput(res.payload), res.payload.length);
         }
       } catch (e) {

@@ -50,7 +50,7 @@ export class UnaryCall implements CallState {
         this.#finish(TtrpcError.fromStatus(res.status));
         return;
       }
-      const tooCostly = decodeCostCheck(this.method, "output", res.payload, this.port.maxMessageElements);
+      const tooCostly = decodeCostCheck(this.method, "output", res.payload, this.port.maxDecodeCost);
       if (tooCostly) {
         this.#finish(tooCostly);
         return;

@@ -89,7 +89,7 @@ export class ServerCall {
    * {@link run}. Never throws.
    */
   runUnary(handler: AnyHandler, payload: Uint8Array): void {
-    const tooCostly = decodeCostCheck(this.def, "input", payload, this.#port.maxMessageElements);
+    const tooCostly = decodeCostCheck(this.def, "input", payload, this.#port.maxDecodeCost);
     if (tooCostly) {
       this.fail(tooCostly);
       return;
@@ -133,7 +133,7 @@ export class ServerCall {
     try {
       let message: unknown;
       if (def.kind === "unary" || def.kind === "server_streaming") {
-        const tooCostly = decodeCostCheck(def, "input", payload, this.#port.maxMessageElements);
+        const tooCostly = decodeCostCheck(def, "input", payload, this.#port.maxDecodeCost);
         if (tooCostly) throw tooCostly;
         try {
           message = def.decodeInput(payload);

@@ -27,7 +27,7 @@ export interface ServerCore {
   readonly connectionBufferBytes: number;
   readonly maxMetadataEntries: number;
   readonly maxMetadataBytes: number;
-  readonly maxMessageElements: number;
+  readonly maxDecodeCost: number;
   /** Close connections that send no complete frame within this many ms; 0 means never. */
   readonly firstFrameTimeoutMs: number;
   readonly shuttingDown: boolean;
@@ -105,7 +105,7 @@ export class ServerConnection {
       streamBufferSize: server.streamBufferSize,
       streamBufferBytes: server.streamBufferBytes,
       streamBufferTimeoutMs: server.streamBufferTimeoutMs,
-      maxMessageElements: server.maxMessageElements,
+      maxDecodeCost: server.maxDecodeCost,
       get writeBlocked() {
         return channel.writeBlocked;
       },

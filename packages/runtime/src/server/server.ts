@@ -11,7 +11,7 @@ import {
   DEFAULT_FIRST_FRAME_TIMEOUT_MS,
   DEFAULT_MAX_CONCURRENT_STREAMS,
   DEFAULT_MAX_CONNECTIONS,
-  DEFAULT_MAX_MESSAGE_ELEMENTS,
+  DEFAULT_MAX_DECODE_COST,
   DEFAULT_MAX_METADATA_BYTES,
   DEFAULT_MAX_METADATA_ENTRIES,
   DEFAULT_STREAM_BUFFER_BYTES,
@@ -45,11 +45,12 @@ export interface ServerOptions {
   /** Most metadata bytes (keys and values) in one Request; more is RESOURCE_EXHAUSTED. Default 64 KiB. */
   maxMetadataBytes?: number;
   /**
-   * Most decode work for one message, in elements (field values read, see
-   * PROTOCOL.md); more is RESOURCE_EXHAUSTED before decoding. Applies to
-   * protobuf-es services. Default 250,000.
+   * Most decode work for one request message, in cost units (a field 1, a
+   * sub-message 6, an unknown field 4; see PROTOCOL.md), checked before
+   * decoding: more is RESOURCE_EXHAUSTED. Applies to protobuf-es services.
+   * Default 500,000 (about 100 ms of decoding).
    */
-  maxMessageElements?: number;
+  maxDecodeCost?: number;
   /**
    * Close a connection that has not sent one complete frame within this many
    * ms. Default 60,000; 0 for never.
@@ -141,7 +142,7 @@ export class Server {
       connectionBufferBytes: options.connectionBufferBytes ?? DEFAULT_CONNECTION_BUFFER_BYTES,
       maxMetadataEntries: options.maxMetadataEntries ?? DEFAULT_MAX_METADATA_ENTRIES,
       maxMetadataBytes: options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES,
-      maxMessageElements: options.maxMessageElements ?? DEFAULT_MAX_MESSAGE_ELEMENTS,
+      maxDecodeCost: options.maxDecodeCost ?? DEFAULT_MAX_DECODE_COST,
       maxConcurrentStreams: unlimited(options.maxConcurrentStreams ?? DEFAULT_MAX_CONCURRENT_STREAMS),
       idleTimeoutMs: options.idleTimeoutMs ?? 0,
       firstFrameTimeoutMs: options.firstFrameTimeoutMs ?? DEFAULT_FIRST_FRAME_TIMEOUT_MS,

@@ -19,7 +19,7 @@ export interface StreamPort extends ReadGate {
   /** Bytes a stream's inbound queue holds before reading from the socket pauses. */
   readonly streamBufferBytes: number;
   /** Most decode work for one received message, in elements. */
-  readonly maxMessageElements: number;
+  readonly maxDecodeCost: number;
   /** How long an inbound queue may stay full (its reader taking nothing) before the stream fails. */
   readonly streamBufferTimeoutMs: number;
   /** Writes one Data frame; false means wait for {@link whenWritable} before the next. */
@@ -104,7 +104,7 @@ export class StreamCore {
    * queue, after the decode-cost check; returns the error instead of throwing.
    */
   receive(payload: Uint8Array, method: MethodDef, side: "input" | "output"): TtrpcError | undefined {
-    const tooCostly = decodeCostCheck(method, side, payload, this.#port.maxMessageElements);
+    const tooCostly = decodeCostCheck(method, side, payload, this.#port.maxDecodeCost);
     if (tooCostly) return tooCostly;
     const decode = side === "input" ? method.decodeInput : method.decodeOutput;
     let message: unknown;
