@@ -23,7 +23,7 @@ const MAX_COST_PER_BYTE = 3;
 
 // What the scan needs to know of a field, by field number: one small
 // integer, so the loop never touches the (many-shaped) field descriptors.
-const enum Kind {
+enum Kind {
   Unknown = 0,
   Value = 1,
   Message = 2,

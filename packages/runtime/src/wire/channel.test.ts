@@ -164,7 +164,11 @@ describe("Channel", { timeout: 30_000 }, () => {
   it("at the receive budget, reading stops inside a chunk and resumes once bytes are given back", async (t) => {
     let channel: Channel | undefined;
     // Every frame's payload counts as held until given back below.
-    const { rec, peer, channel: c } = await pair(t, 4194304, 1000, (r) => ({
+    const {
+      rec,
+      peer,
+      channel: c,
+    } = await pair(t, 4194304, 1000, (r) => ({
       ...r,
       frame: (f) => {
         r.frame(f);
