@@ -110,7 +110,7 @@ export class ServerConnection {
         return channel.writeBlocked;
       },
       account: (bytes) => channel.account(bytes),
-      sendData: (id, flags, payload) => channel.write(id, FrameType.Data, flags, payload),
+      sendData: (id, flags, payload) => this.#pressure(channel.write(id, FrameType.Data, flags, payload)),
       whenWritable: () => channel.whenWritable(),
       hold: (key) => channel.hold(key),
       release: (key) => channel.release(key),
@@ -182,21 +182,22 @@ export class ServerConnection {
   }
 
   /**
-   * After a Response that went over the socket's high-water mark, stops
-   * reading until the buffer drains: a peer that sends requests but never
-   * reads the answers must not make us buffer every answer. Only Responses
-   * count (each is caused by reading a request); stream Data already waits
-   * for the socket per stream, and counting it would let a busy stream starve
-   * reading. Our client always reads, so this cannot deadlock with it.
+   * After a Response or stream Data that went over the socket's high-water
+   * mark, stops reading until the buffer drains: a peer that sends requests
+   * but never reads the answers must not make us start (and buffer) every
+   * answer. A reading peer drains the buffer at once, so this only slows
+   * reading while the answers go out; our client always reads, so it cannot
+   * deadlock with it. Returns `ok`.
    */
-  #pressure(ok: boolean): void {
-    if (ok || this.#writeHeld || this.#channel.closed) return;
+  #pressure(ok: boolean): boolean {
+    if (ok || this.#writeHeld || this.#channel.closed) return ok;
     this.#writeHeld = true;
     this.#channel.hold(WRITE_HOLD);
     void this.#channel.whenWritable().then(() => {
       this.#writeHeld = false;
       this.#channel.release(WRITE_HOLD);
     });
+    return ok;
   }
 
   #nextTurn(): void {

@@ -136,6 +136,14 @@ export class StreamCore {
     let exhausted = false;
     try {
       for (;;) {
+        // While the socket's buffer is over its mark (this stream's last
+        // message or another stream's), the producer is not even asked for
+        // the next message: all streams together add at most one message
+        // each past the mark, and only when it had room.
+        while (port.writeBlocked) {
+          await port.whenWritable();
+          if (stopped()) return false;
+        }
         const r = await it.next();
         if (r.done) {
           exhausted = true;
@@ -144,13 +152,7 @@ export class StreamCore {
         if (stopped() || this.#sendClosed) break;
         const bytes = encode(r.value);
         if (bytes.length > max) throw oversizeError(bytes.length, max);
-        // Another stream may have filled the socket's buffer: each stream
-        // adds at most one message past the mark, not one per stream.
-        while (port.writeBlocked) {
-          await port.whenWritable();
-          if (stopped()) return false;
-        }
-        if (!port.sendData(this.id, 0, bytes)) await port.whenWritable();
+        port.sendData(this.id, 0, bytes);
       }
     } finally {
       // Stop a producer that is still running (we failed or were stopped).
