@@ -121,8 +121,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function write(sock, bytes) {
   return new Promise((resolve) => {
     if (sock.destroyed) return resolve();
-    sock.write(bytes, () => resolve());
-    sock.once("close", resolve);
+    const done = () => {
+      sock.off("close", done);
+      resolve();
+    };
+    sock.once("close", done);
+    sock.write(bytes, done);
   });
 }
 
