@@ -169,10 +169,10 @@ async function goodTraffic(client: Connection, stop: () => boolean): Promise<num
   let n = 0;
   while (!stop()) {
     const id = ++n;
-    const res = await client.unary<Msg, Msg>(TestMethods.echo, msg({ id, text: "ok" }), { timeoutMs: 10_000 });
+    const res = await client.unary<Msg, Msg>(TestMethods.echo, msg({ id, text: "ok" }), { timeoutMs: 60_000 });
     assert.equal(res.id, id);
     if (n % 10 === 0) {
-      const ticks = await collect(client.serverStream<Msg, Msg>(TestMethods.ticks, msg({ id, count: 5 }), { timeoutMs: 10_000 }));
+      const ticks = await collect(client.serverStream<Msg, Msg>(TestMethods.ticks, msg({ id, count: 5 }), { timeoutMs: 60_000 }));
       assert.deepEqual(
         ticks.map((m) => m.seq),
         [1, 2, 3, 4, 5],
@@ -184,7 +184,7 @@ async function goodTraffic(client: Connection, stop: () => boolean): Promise<num
         (async function* () {
           for (let i = 1; i <= 4; i++) yield msg({ id: i });
         })(),
-        { timeoutMs: 10_000 },
+        { timeoutMs: 60_000 },
       );
       assert.equal(sum.id, 10);
     }
@@ -247,6 +247,9 @@ describe("live server fuzz", () => {
     };
     process.on("unhandledRejection", record);
     process.on("uncaughtException", record);
+    // Work is bounded by a count of connections (from the budget), not by
+    // the clock: a loaded machine takes longer, it does not fail.
+    const perWorker = Math.max(4, Math.round((deadline - Date.now()) / 500));
     const path = socketPath("fuzz");
     const server = await ServerProcess.start(path);
     const start = await server.stats();
@@ -268,9 +271,6 @@ describe("live server fuzz", () => {
     const traffic = goodTraffic(good, () => !fuzzing);
     const stats = { frames: 0, bytes: 0, connections: 0, stalled: 0 };
     try {
-      // Work is bounded by a count of connections (from the budget), not by
-      // the clock: a loaded machine takes longer, it does not fail.
-      const perWorker = Math.max(4, Math.round((deadline - Date.now()) / 500));
       const workers = Array.from({ length: 6 }, (_, w) =>
         (async () => {
           // Each worker has its own stream of randomness, derived from the seed.
@@ -280,7 +280,7 @@ describe("live server fuzz", () => {
       );
       await Promise.all(workers);
       fuzzing = false;
-      const goodCalls = await within(traffic, 60_000, "the good client's last call");
+      const goodCalls = await within(traffic, 120_000, "the good client's last call");
       sampling = false;
       await sampler;
       // No hang: every fuzz connection closed, every call ended.
