@@ -152,7 +152,9 @@ export class StreamCore {
         if (stopped() || this.#sendClosed) break;
         const bytes = encode(r.value);
         if (bytes.length > max) throw oversizeError(bytes.length, max);
-        port.sendData(this.id, 0, bytes);
+        // False also when the socket is going away: waiting for its close
+        // (not spinning on a producer that never ends) lets the call stop.
+        if (!port.sendData(this.id, 0, bytes)) await port.whenWritable();
       }
     } finally {
       // Stop a producer that is still running (we failed or were stopped).
