@@ -110,7 +110,7 @@ export class ServerConnection {
         return channel.writeBlocked;
       },
       account: (bytes) => channel.account(bytes),
-      sendData: (id, flags, payload) => this.#pressure(channel.write(id, FrameType.Data, flags, payload)),
+      sendData: (id, flags, payload) => channel.write(id, FrameType.Data, flags, payload),
       whenWritable: () => channel.whenWritable(),
       hold: (key) => channel.hold(key),
       release: (key) => channel.release(key),
