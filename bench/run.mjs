@@ -6,6 +6,7 @@
 //   npm run bench -- --quick       quick mode (also BENCH_QUICK=1): 1 short run, writes bench/results/quick.tmp.json
 //   npm run bench -- --runs 3 --duration 2000 --warmup 500 --out file.json
 //   npm run bench -- --memory      the low-memory profile instead (bench/memory-profile.mjs; more options there)
+//   npm run bench -- --only attack  only the attack scenario (hostile peers beside a canary client)
 //
 // Every measurement runs a server process and a client process on a unix
 // socket; the client prints its figures as JSON. See bench/README.md for what
@@ -17,6 +18,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from "node:os";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
+import { ATTACK_HEADER, attackRows, runAttacks } from "./lib/attack.mjs";
 import { generatedCodeSize, importCost, installedClosure, runtimeClosure } from "./lib/footprint.mjs";
 import {
   canReadRss,
@@ -48,6 +50,7 @@ const { values: args } = parseArgs({
     duration: { type: "string" },
     warmup: { type: "string" },
     out: { type: "string" },
+    only: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -55,7 +58,8 @@ if (args.help) {
   process.stdout.write(
     "usage: npm run bench -- [--quick] [--runs N] [--duration MS] [--warmup MS] [--out FILE]\n" +
       "  --quick (or BENCH_QUICK=1): one short run of every peer, for CI; never fails on missed targets\n" +
-      "  --memory: the low-memory profile (bench/memory-profile.mjs) instead\n",
+      "  --memory: the low-memory profile (bench/memory-profile.mjs) instead\n" +
+      "  --only attack: just the attack scenario (each attack class of the cost model beside a canary client)\n",
   );
   process.exit(0);
 }
@@ -345,6 +349,29 @@ const snapshot = snapshotRuntime();
 for (const n of snapshot.notes) note(n);
 const runtimeEntry = snapshot.entry;
 await prepareSchema();
+
+/** The attack scenario: hostile connections beside a canary client (bench/lib/attack.mjs). */
+async function attackScenario() {
+  log(`attack: each class of the cost model against a default ttrpc-ts server, beside a canary client${quick ? " (quick)" : ""}`);
+  const dir = mkdtempSync(join(os.tmpdir(), "ttrpc-attack-"));
+  try {
+    return await runAttacks({ dir, quick, log });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (args.only === "attack") {
+  const attack = await attackScenario();
+  process.stdout.write(`\n${table(ATTACK_HEADER, attackRows(attack))}\n(memory growth is peak over idle, reported, not asserted)\n`);
+  const file = args.out ?? join(root, "bench/results", "attack.tmp.json");
+  mkdirSync(join(file, ".."), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ date: new Date(started).toISOString(), mode: cfg.mode, runtimeEntry, attack }, null, 2)}\n`);
+  log(`wrote ${relative(process.cwd(), file)}`);
+  process.exit(0);
+} else if (args.only !== undefined) {
+  throw new Error(`--only: unknown scenario ${args.only} (known: attack)`);
+}
 const goOk = prepareGo();
 if (!canReadRss) note("/proc is not available: resident memory is not measured");
 const machine = machineInfo();
@@ -365,6 +392,7 @@ log("footprint: import cost, installed closures, generated code");
 const imports = measureImports();
 const closures = { "@ttrpc-ts/runtime": runtimeClosure(snapshot.dir), "@grpc/grpc-js": installedClosure("@grpc/grpc-js") };
 const generated = measureGenerated();
+const attack = await attackScenario();
 
 // --- Aggregation ----------------------------------------------------------------
 
@@ -560,6 +588,9 @@ const report = [
   footTable,
   "",
   targetTable,
+  "",
+  table(ATTACK_HEADER, attackRows(attack)),
+  "(attack: the canary's p99 beside the same canary with no attack; server memory growth is peak over idle, reported, not asserted)",
   ...(notes.length ? ["", ...notes.map((n) => `note: ${n}`)] : []),
   ...(failures.length ? ["", ...failures.map((f) => `FAILED: run ${f.run} ${f.measure} ${f.peer}: ${f.error}`)] : []),
   "",
@@ -589,6 +620,7 @@ const json = {
     ]),
   ),
   generated,
+  attack,
   targets,
   notes,
   failures,

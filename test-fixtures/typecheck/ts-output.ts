@@ -2,7 +2,13 @@
 // tsconfig.esm.json. Each `@ts-expect-error` is a check that must fail.
 import { create } from "@bufbuild/protobuf";
 import type { CallOptions, Connection, HandlerContext, Server } from "@ttrpc-ts/runtime";
-import { type AwkwardClient, type AwkwardImpl, createAwkwardClient, registerServer } from "../gen/ts/fixtures/awkward/v1/awkward_ttrpc.js";
+import {
+  type AwkwardClient,
+  type AwkwardImpl,
+  createAwkwardClient,
+  registerAwkward,
+  registerServer,
+} from "../gen/ts/fixtures/awkward/v1/awkward_ttrpc.js";
 import { type Item, ItemSchema } from "../gen/ts/fixtures/common/v1/common_pb.js";
 import { PutManyResponseSchema, PutResponseSchema, type SyncEvent } from "../gen/ts/fixtures/stream/v1/stream_pb.js";
 import {
@@ -79,3 +85,8 @@ export const awkwardCalls: Array<Promise<unknown>> = [
 ];
 export const makeAwkward: (c: Connection) => AwkwardClient = createAwkwardClient;
 registerServer(server, { serve: (req) => ({ value: req.value }) });
+
+// Methods named like Object.prototype members may be left out: every
+// object inherits a member of that name, which the server never calls.
+registerAwkward(server, { delete: (req) => ({ value: req.value }) });
+export const partialAwkward: Partial<AwkwardImpl> = { touch: () => ({}) };

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { Code } from "./code.js";
 import { resolveDeadline, timeoutNano } from "./deadline.js";
 import { abortError, deadlineError, TtrpcError } from "./ttrpc-error.js";
+import { encodeRequestTail } from "./wire/envelope.js";
 
 describe("resolveDeadline", () => {
   it("no options, no default: no deadline", () => {
@@ -58,9 +59,17 @@ describe("timeoutNano", () => {
     assert.equal(Number(timeoutNano(Date.now())), 1);
   });
 
-  it("a far deadline stays a safe integer of ns", () => {
-    const ns = Number(timeoutNano(Date.now() + 365 * 24 * 3600 * 1000));
-    assert.ok(Number.isSafeInteger(ns) && ns > 0);
+  it("a far deadline is sent whole: a year is a year, not 104 days (2^53 ns)", () => {
+    const year = 365 * 24 * 3600 * 1000;
+    const ns = timeoutNano(Date.now() + year);
+    assert.ok(Math.abs(ns / 1e6 - year) < 1000, `${ns} ns`);
+  });
+
+  it("the farthest deadline is capped at the largest int64 the wire carries, and encodes", () => {
+    const ns = timeoutNano(Date.now() + 1e16);
+    assert.ok(ns > 9.2e18 && ns < 2 ** 63, `${ns}`);
+    assert.doesNotThrow(() => encodeRequestTail(ns, undefined));
+    assert.equal(timeoutNano(Number.POSITIVE_INFINITY), ns);
   });
 });
 

@@ -18,14 +18,18 @@ export function resolveDeadline(options: CallOptions | undefined, defaultTimeout
   return deadline;
 }
 
+// The largest double that fits an int64: `timeout_nano` of about 292 years.
+const MAX_TIMEOUT_NANO = 2 ** 63 - 1024;
+
 /**
  * `timeout_nano` for a deadline: whole nanoseconds left, at least 1, at most
- * 2^53 - 1 (about 104 days); 0 when there is no deadline.
+ * the largest int64 (about 292 years; precise to the microsecond up to
+ * 104 days); 0 when there is no deadline.
  */
 export function timeoutNano(deadline: number | undefined): number {
   if (deadline === undefined) return 0;
   const ns = Math.round((deadline - Date.now()) * 1e6);
-  return ns <= 0 ? 1 : Math.min(ns, Number.MAX_SAFE_INTEGER);
+  return ns <= 0 ? 1 : Math.min(ns, MAX_TIMEOUT_NANO);
 }
 
 /** The deadline a received `timeout_nano` means (0: none). */

@@ -65,6 +65,13 @@ export type ServiceInput = DescService | TsProtoServiceDefinition | ServiceDef;
 export type MethodInput = DescMethod | MethodDef;
 
 const serviceCache = new WeakMap<object, ServiceDef>();
+// The message descriptors of methods built from protobuf-es, for the decode-cost guard.
+const schemaOf = new WeakMap<MethodDef, { readonly input: DescMessage; readonly output: DescMessage }>();
+
+/** The input and output descriptors of a method built from protobuf-es; undefined for others. */
+export function methodSchemas(def: MethodDef): { readonly input: DescMessage; readonly output: DescMessage } | undefined {
+  return schemaOf.get(def);
+}
 const methodCache = new WeakMap<object, MethodDef>();
 
 /** Converts a protobuf-es descriptor, a ts-proto definition or a ServiceDef. */
@@ -108,6 +115,7 @@ function fromDescMethod(m: DescMethod): MethodDef {
     decodeOutput: (bytes) => fromBinary(output, bytes),
   };
   methodCache.set(m, def as MethodDef);
+  schemaOf.set(def as MethodDef, { input, output });
   return def as MethodDef;
 }
 

@@ -44,8 +44,16 @@ export type HandlerMethod<M> = M extends MethodShape
  * UNIMPLEMENTED.
  */
 export type ServiceImpl<S extends DescService> = {
-  [K in keyof S["method"]]: HandlerMethod<S["method"][K]>;
+  [K in keyof S["method"]]: Inheritable<K, HandlerMethod<S["method"][K]>>;
 };
+
+/**
+ * A handler named like an `Object.prototype` member (`hasOwnProperty`,
+ * `isPrototypeOf`) may also be that inherited member: every object has it,
+ * so a partial implementation that leaves the method out still type-checks
+ * (the server answers UNIMPLEMENTED for it, never calling the built-in).
+ */
+type Inheritable<K, H> = K extends keyof Object ? H | Object[K] : H;
 
 type TsIn<M> = M extends { requestType: TsProtoMessageFns<infer I> } ? I : never;
 type TsOut<M> = M extends { responseType: TsProtoMessageFns<infer O> } ? O : never;
@@ -75,5 +83,5 @@ export type TsProtoHandlerMethod<M> = M extends { requestStream: true }
 
 /** A service implementation for a ts-proto generic definition. */
 export type TsProtoServiceImpl<D extends TsProtoServiceDefinition> = {
-  [K in keyof D["methods"]]: TsProtoHandlerMethod<D["methods"][K]>;
+  [K in keyof D["methods"]]: Inheritable<K, TsProtoHandlerMethod<D["methods"][K]>>;
 };

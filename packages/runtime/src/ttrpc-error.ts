@@ -114,6 +114,18 @@ function toAny(detail: Any | OutgoingDetail): Any {
 
 // The errors the runtime itself raises, each with Go's text where Go has one.
 
+/** Marks text cut short by {@link echo} or an oversize error Response. */
+export const TRUNCATED = "…(truncated)";
+
+/**
+ * A peer-supplied string (a service or method name) as quoted back in an
+ * error text: at most `max` characters, marked when cut, so an error
+ * Response never grows with what the peer sent.
+ */
+export function echo(text: string, max = 256): string {
+  return text.length <= max ? text : text.slice(0, max) + TRUNCATED;
+}
+
 /** Text of anything thrown. */
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

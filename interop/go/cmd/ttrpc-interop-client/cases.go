@@ -19,6 +19,8 @@ var allCases = []testCase{
 	{"deadline_propagation", caseDeadlinePropagation},
 	{"no_deadline", caseNoDeadline},
 	{"deadline_exceeded", caseDeadlineExceeded},
+	{"deadline_30_days", caseDeadline30Days},
+	{"deadline_1_year", caseDeadline1Year},
 	{"size_exact_limit", caseSizeExactLimit},
 	{"size_over_limit", caseSizeOverLimit},
 	{"response_over_limit", caseResponseOverLimit},

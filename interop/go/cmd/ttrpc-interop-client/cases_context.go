@@ -88,6 +88,37 @@ func caseDeadlinePropagation(t *T) error {
 	return nil
 }
 
+// Deadlines past 2^31-1 ms (about 24.8 days) overflow a plain Node timer:
+// the server must neither expire the call at once nor lose the deadline.
+func caseDeadline30Days(t *T) error { return farDeadline(t, 30*24*time.Hour) }
+
+func caseDeadline1Year(t *T) error { return farDeadline(t, 365*24*time.Hour) }
+
+func farDeadline(t *T, d time.Duration) error {
+	c, err := t.dial()
+	if err != nil {
+		return err
+	}
+	// The case's own time limit would be the nearer deadline: detach from
+	// it, but still stop when it ends.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(t.ctx), d)
+	defer cancel()
+	defer context.AfterFunc(t.ctx, cancel)()
+	got, err := c.interop.Deadline(ctx, &emptypb.Empty{})
+	if err != nil {
+		return fmt.Errorf("Deadline with a %s timeout: %w", d, err)
+	}
+	if !got.HasDeadline {
+		return fmt.Errorf("has_deadline false with a %s client deadline", d)
+	}
+	want := d.Milliseconds()
+	if got.RemainingMs <= want-60_000 || got.RemainingMs > want {
+		return fmt.Errorf("remaining_ms %d, want in (%d, %d]", got.RemainingMs, want-60_000, want)
+	}
+	t.notef("remaining_ms=%d", got.RemainingMs)
+	return nil
+}
+
 func caseNoDeadline(t *T) error {
 	c, err := t.dial()
 	if err != nil {

@@ -11,6 +11,13 @@ import {
   type UnaryRequest,
   type UnaryResponse,
 } from "../interceptor.js";
+import {
+  DEFAULT_CONNECTION_BUFFER_BYTES,
+  DEFAULT_MAX_DECODE_COST,
+  DEFAULT_STREAM_BUFFER_BYTES,
+  DEFAULT_STREAM_BUFFER_SIZE,
+  MAX_SANE_FRAME_LENGTH,
+} from "../limits.js";
 import { Metadata } from "../metadata.js";
 import { type MethodDef, type MethodInput, normalizeMethod } from "../method.js";
 import { abortError, deadlineError, oversizeError, protocolError, TtrpcError } from "../ttrpc-error.js";
@@ -36,6 +43,20 @@ export interface ConnectionOptions {
    * Default 64.
    */
   streamBufferSize?: number;
+  /** Bytes buffered per stream before reading from the socket pauses. Default 4 MiB. */
+  streamBufferBytes?: number;
+  /**
+   * Bytes of received stream messages the connection holds unread, over all
+   * its streams, before reading from the socket pauses. Default 16 MiB.
+   */
+  connectionBufferBytes?: number;
+  /**
+   * Most decode work for one response, in cost units (a field 1, a
+   * sub-message 6, an unknown field 4; see PROTOCOL.md), checked before
+   * decoding: more is RESOURCE_EXHAUSTED. Applies to protobuf-es services.
+   * Default 500,000 (about 100 ms of decoding).
+   */
+  maxDecodeCost?: number;
   /**
    * How long a stream may stay full before it is failed with
    * RESOURCE_EXHAUSTED `ttrpc: stream buffer full` so the other calls on the
@@ -82,9 +103,16 @@ export class Connection {
     this.#max = max;
     this.#defaultTimeout = options.defaultTimeoutMs;
     const calls = this.#calls;
+    const self = this;
     this.#port = {
       maxMessageSize: max,
-      streamBufferSize: options.streamBufferSize ?? 64,
+      streamBufferSize: options.streamBufferSize ?? DEFAULT_STREAM_BUFFER_SIZE,
+      streamBufferBytes: options.streamBufferBytes ?? DEFAULT_STREAM_BUFFER_BYTES,
+      maxDecodeCost: options.maxDecodeCost ?? DEFAULT_MAX_DECODE_COST,
+      get writeBlocked() {
+        return self.#channel.writeBlocked;
+      },
+      account: (bytes) => this.#channel.account(bytes),
       streamBufferTimeoutMs: options.streamBufferTimeoutMs ?? 1000,
       streamOpenFlags: options.streamOpenFlags ?? FrameFlag.RemoteOpen,
       open: (m, flags, payload, metadata, deadline, state) => this.#open(m, flags, payload, metadata, deadline, state),
@@ -97,13 +125,36 @@ export class Connection {
     if (options.onClose) this.#closeListeners.add(options.onClose);
     this.#intercepted = (options.interceptors?.length ?? 0) > 0;
     this.#call = applyInterceptors((req) => (req.stream ? this.#openStream(req) : this.#unary(req)), options.interceptors);
-    this.#channel = new Channel(socket, this.#max, {
-      // Frames for streams we do not track (finished, timed out, cancelled)
-      // are dropped quietly, as Go does.
-      frame: (id, type, flags, payload) => calls.get(id)?.frame(type, flags, payload),
-      oversize: (id, _type, _flags, length) => this.#calls.get(id)?.fail(oversizeError(length, this.#max)),
-      closed: (err) => this.#onClosed(err),
-    });
+    this.#channel = new Channel(
+      socket,
+      this.#max,
+      {
+        // Frames for streams we do not track (finished, timed out, cancelled)
+        // are dropped quietly, as Go does.
+        frame: (id, type, flags, payload) => calls.get(id)?.frame(type, flags, payload),
+        oversize: (id, _type, _flags, length) => this.#onOversize(id, length),
+        closed: (err) => this.#onClosed(err),
+      },
+      options.connectionBufferBytes ?? DEFAULT_CONNECTION_BUFFER_BYTES,
+    );
+  }
+
+  /**
+   * A modest oversize frame fails its call and is skipped; one announced
+   * at 16 MiB or more is a broken or hostile server: skipping gigabytes
+   * would leave every call waiting, so the connection closes and every
+   * pending call fails at once.
+   */
+  #onOversize(id: number, length: number): void {
+    if (length < Math.max(MAX_SANE_FRAME_LENGTH, this.#max + 1)) {
+      this.#calls.get(id)?.fail(oversizeError(length, this.#max));
+      return;
+    }
+    this.#closing ??= new TtrpcError(
+      `ttrpc: server sent a frame of ${length} bytes (limit ${this.#max}): protocol error, connection closed`,
+      Code.Unavailable,
+    );
+    this.#channel.destroy();
   }
 
   /** Whether the connection has closed; every call now fails with UNAVAILABLE. */
@@ -114,6 +165,14 @@ export class Connection {
   /** Number of calls and streams in progress. */
   get activeCalls(): number {
     return this.#calls.size;
+  }
+
+  /**
+   * Bytes of received stream messages held unread, over all streams: what
+   * the `connectionBufferBytes` budget counts.
+   */
+  get bufferedBytes(): number {
+    return this.#channel.buffered;
   }
 
   /** Largest payload this connection sends or accepts. */

@@ -1,6 +1,7 @@
 import { Code } from "../code.js";
 import { isPast } from "../deadline.js";
 import type { StreamRequest } from "../interceptor.js";
+import { decodeCostCheck } from "../stream/decode-cost.js";
 import type { MessageQueue } from "../stream/message-queue.js";
 import { StreamCore } from "../stream/stream-core.js";
 import { abortError, deadlineError, protocolError, TtrpcError, unmarshalError } from "../ttrpc-error.js";
@@ -20,7 +21,6 @@ export class StreamCall implements CallState {
   readonly #core: StreamCore;
   readonly #clientStreams: boolean;
   readonly #serverStreams: boolean;
-  readonly #decode: (bytes: Uint8Array) => unknown;
   #finished = false;
 
   constructor(port: ClientPort, req: StreamRequest) {
@@ -29,8 +29,6 @@ export class StreamCall implements CallState {
     const kind = req.method.kind;
     this.#clientStreams = kind === "client_streaming" || kind === "bidi_streaming";
     this.#serverStreams = kind === "server_streaming" || kind === "bidi_streaming";
-    const method = req.method;
-    this.#decode = (bytes) => method.decodeOutput(bytes);
     this.#core = new StreamCore(port, {
       receives: true,
       stallError: () => new TtrpcError("ttrpc: stream buffer full", Code.ResourceExhausted),
@@ -86,7 +84,7 @@ export class StreamCall implements CallState {
         return;
       }
       if ((flags & FrameFlag.NoData) === 0) {
-        const error = this.#core.receive(payload, this.#decode);
+        const error = this.#core.receive(payload, this.#req.method, "output");
         if (error) {
           this.#fail(error);
           return;
@@ -104,7 +102,11 @@ export class StreamCall implements CallState {
           if (res.status && res.status.code !== Code.OK) error = TtrpcError.fromStatus(res.status);
           out = res.payload;
         }
-        if (!error && !this.#serverStreams) this.responses.push(this.#decode(out), out.length);
+        if (!error && !this.#serverStreams) {
+          const method = this.#req.method;
+          error = decodeCostCheck(method, "output", out, this.#port.maxDecodeCost);
+          if (!error) this.responses.push(method.decodeOutput(out), out.length);
+        }
       } catch (e) {
         error = unmarshalError("response", e);
       }

@@ -2,6 +2,7 @@ import { Code } from "../code.js";
 import { isPast } from "../deadline.js";
 import type { MethodDef } from "../method.js";
 import { CallTimer } from "../stream/call-timer.js";
+import { decodeCostCheck } from "../stream/decode-cost.js";
 import { deadlineError, protocolError, TtrpcError, unmarshalError } from "../ttrpc-error.js";
 import { decodeResponseFast, okResponsePayload } from "../wire/envelope.js";
 import { FrameType } from "../wire/frame.js";
@@ -53,6 +54,11 @@ export class UnaryCall implements CallState {
           return;
         }
         out = res.payload;
+      }
+      const tooCostly = decodeCostCheck(this.method, "output", out, this.port.maxDecodeCost);
+      if (tooCostly) {
+        this.#finish(tooCostly);
+        return;
       }
       message = this.method.decodeOutput(out.length > 0 ? out : EMPTY);
     } catch (e) {

@@ -16,6 +16,21 @@ export interface RegisteredMethod {
 }
 
 /**
+ * The implementation's handler for `name`: an own property or one from a
+ * class, never one inherited from `Object.prototype`, so a method named
+ * `hasOwnProperty` or `constructor` that is not implemented is
+ * UNIMPLEMENTED rather than a call to a built-in.
+ */
+export function findHandler(impl: object, name: string): unknown {
+  for (let o: object | null = impl; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(o, name);
+    // A class's own `constructor` is the class, not a handler.
+    if (d !== undefined) return name === "constructor" && o !== impl && d.value === impl.constructor ? undefined : Reflect.get(impl, name);
+  }
+  return undefined;
+}
+
+/**
  * The innermost step of a server call: calls the user's handler with the
  * shape its method kind needs.
  */

@@ -5,6 +5,7 @@ import type { Metadata } from "../metadata.js";
 import type { MethodDef } from "../method.js";
 import type { PeerInfo } from "../peer.js";
 import { CallTimer } from "../stream/call-timer.js";
+import { decodeCostCheck } from "../stream/decode-cost.js";
 import type { MessageQueue } from "../stream/message-queue.js";
 import { StreamCore, type StreamPort } from "../stream/stream-core.js";
 import { errorText, TtrpcError, unmarshalError } from "../ttrpc-error.js";
@@ -35,7 +36,6 @@ export class ServerCall {
   /** The stream machinery, for streaming methods; a unary call has just its deadline timer. */
   readonly #core: StreamCore | undefined;
   readonly #timer: CallTimer | undefined;
-  #decode: (bytes: Uint8Array) => unknown = EMPTY_DECODE;
   readonly #end = new CallEnd();
   #finished = false;
   #remoteClosed: boolean;
@@ -65,7 +65,6 @@ export class ServerCall {
     core.id = id;
     core.arm(deadline, undefined, expire);
     this.#core = core;
-    this.#decode = (bytes) => def.decodeInput(bytes);
   }
 
   /** Whether the final frame has been sent (or the call was dropped). */
@@ -90,6 +89,11 @@ export class ServerCall {
    * {@link run}. Never throws.
    */
   runUnary(handler: AnyHandler, payload: Uint8Array): void {
+    const tooCostly = decodeCostCheck(this.def, "input", payload, this.#port.maxDecodeCost);
+    if (tooCostly) {
+      this.fail(tooCostly);
+      return;
+    }
     let message: unknown;
     try {
       message = this.def.decodeInput(payload);
@@ -129,6 +133,8 @@ export class ServerCall {
     try {
       let message: unknown;
       if (def.kind === "unary" || def.kind === "server_streaming") {
+        const tooCostly = decodeCostCheck(def, "input", payload, this.#port.maxDecodeCost);
+        if (tooCostly) throw tooCostly;
         try {
           message = def.decodeInput(payload);
         } catch (e) {
@@ -138,7 +144,7 @@ export class ServerCall {
       } else {
         // A client-streaming Request that carries a payload gets it as the first message (Go does).
         if (payload.length > 0) {
-          const error = this.#stream.receive(payload, this.#decode);
+          const error = this.#stream.receive(payload, def, "input");
           if (error) throw error;
         }
         message = this.#input;
@@ -194,7 +200,7 @@ export class ServerCall {
       return;
     }
     if ((flags & FrameFlag.NoData) === 0) {
-      const error = this.#stream.receive(payload, this.#decode);
+      const error = this.#stream.receive(payload, this.def, "input");
       if (error) {
         this.fail(error);
         return;
@@ -256,6 +262,8 @@ export class ServerCall {
     this.#finished = true;
     this.#core?.stop();
     this.#timer?.stop();
+    // What the handler left unread no longer counts against the connection.
+    this.#core?.detachInbound();
     this.#port.callDone(this);
     // The default reason is only built if a handler ever looks at its signal.
     this.#end.end(reason);
@@ -270,9 +278,6 @@ function toHandlerError(e: unknown): TtrpcError {
 }
 
 /** The decoder of a call that receives no stream (never called). */
-function EMPTY_DECODE(): unknown {
-  return undefined;
-}
 
 async function* once<T>(value: T): AsyncIterable<T> {
   yield value;

@@ -8,6 +8,7 @@ import { Channel } from "../wire/channel.js";
 import {
   type DecodedRequest,
   decodeRequestFast,
+  decodeRequestMetadata,
   encodeErrorResponse,
   fieldEnvelopeLength,
   RESPONSE_PAYLOAD_TAG,
@@ -21,6 +22,14 @@ export interface ServerCore {
   readonly maxMessageSize: number;
   readonly streamBufferSize: number;
   readonly streamBufferTimeoutMs: number;
+  readonly streamBufferBytes: number;
+  /** Received stream bytes held unread per connection before reading pauses. */
+  readonly connectionBufferBytes: number;
+  readonly maxMetadataEntries: number;
+  readonly maxMetadataBytes: number;
+  readonly maxDecodeCost: number;
+  /** Close connections that send no complete frame within this many ms; 0 means never. */
+  readonly firstFrameTimeoutMs: number;
   readonly shuttingDown: boolean;
   /** Most calls in progress per connection; 0 means no limit. */
   readonly maxConcurrentStreams: number;
@@ -37,6 +46,14 @@ const EMPTY = new Uint8Array(0);
 
 /** The key of the read hold taken while Responses are backed up. */
 const WRITE_HOLD = {};
+/** The key of the read hold that lets the answers to a burst of Requests go out first. */
+const TURN_HOLD = {};
+/**
+ * Requests started in one turn of the event loop before reading yields to
+ * their answers: a chunk of thousands of tiny Requests for big answers
+ * cannot start them all before the first answer backs up the socket.
+ */
+const REQUESTS_PER_TURN = 64;
 
 /**
  * One accepted connection: enforces Go's stream-id rules, routes frames to
@@ -51,10 +68,12 @@ export class ServerConnection {
   readonly peer: PeerInfo | undefined;
   #lastId = 0;
   #writeHeld = false;
+  #turnRequests = 0;
   #draining = false;
   #refusal: TtrpcError | undefined;
   #lastActivity = 0;
   #idleTimer: NodeJS.Timeout | undefined;
+  #firstFrameTimer: NodeJS.Timeout | undefined;
   #closed = false;
   readonly #closedPromise: Promise<void>;
   #resolveClosed!: () => void;
@@ -70,16 +89,27 @@ export class ServerConnection {
     this.#closedPromise = new Promise((r) => {
       this.#resolveClosed = r;
     });
-    const channel = new Channel(socket, server.maxMessageSize, {
-      frame: (id, type, flags, payload) => this.#onFrame(id, type, flags, payload),
-      oversize: (id, type, _flags, length) => this.#onOversize(id, type, length),
-      closed: (err) => this.#onClosed(err),
-    });
+    const channel = new Channel(
+      socket,
+      server.maxMessageSize,
+      {
+        frame: (id, type, flags, payload) => this.#onFrame(id, type, flags, payload),
+        oversize: (id, type, _flags, length) => this.#onOversize(id, type, length),
+        closed: (err) => this.#onClosed(err),
+      },
+      server.connectionBufferBytes,
+    );
     this.#channel = channel;
     this.#port = {
       maxMessageSize: server.maxMessageSize,
       streamBufferSize: server.streamBufferSize,
+      streamBufferBytes: server.streamBufferBytes,
       streamBufferTimeoutMs: server.streamBufferTimeoutMs,
+      maxDecodeCost: server.maxDecodeCost,
+      get writeBlocked() {
+        return channel.writeBlocked;
+      },
+      account: (bytes) => channel.account(bytes),
       sendData: (id, flags, payload) => channel.write(id, FrameType.Data, flags, payload),
       whenWritable: () => channel.whenWritable(),
       hold: (key) => channel.hold(key),
@@ -96,6 +126,16 @@ export class ServerConnection {
       this.#lastActivity = Date.now();
       this.#armIdle(server.idleTimeoutMs);
     }
+    if (server.firstFrameTimeoutMs > 0 && !refusal) {
+      // A peer holding a connection slot without ever speaking is let go.
+      this.#firstFrameTimer = setTimeout(() => this.#channel.destroy(), server.firstFrameTimeoutMs);
+      this.#firstFrameTimer.unref();
+    }
+  }
+
+  /** Bytes of received stream messages held unread on this connection. */
+  get bufferedBytes(): number {
+    return this.#channel.buffered;
   }
 
   /** Calls in progress on this connection. */
@@ -138,25 +178,31 @@ export class ServerConnection {
 
   /** Writes an error Response. */
   #sendError(id: number, error: TtrpcError): void {
-    this.#pressure(this.#channel.write(id, FrameType.Response, 0, encodeErrorResponse(error.toStatus())));
+    this.#pressure(this.#channel.write(id, FrameType.Response, 0, encodeErrorResponse(error.toStatus(), this.#server.maxMessageSize)));
   }
 
   /**
-   * After a Response that went over the socket's high-water mark, stops
-   * reading until the buffer drains: a peer that sends requests but never
-   * reads the answers must not make us buffer every answer. Only Responses
-   * count (each is caused by reading a request); stream Data already waits
-   * for the socket per stream, and counting it would let a busy stream starve
-   * reading. Our client always reads, so this cannot deadlock with it.
+   * After a Response or stream Data that went over the socket's high-water
+   * mark, stops reading until the buffer drains: a peer that sends requests
+   * but never reads the answers must not make us start (and buffer) every
+   * answer. A reading peer drains the buffer at once, so this only slows
+   * reading while the answers go out; our client always reads, so it cannot
+   * deadlock with it. Returns `ok`.
    */
-  #pressure(ok: boolean): void {
-    if (ok || this.#writeHeld || this.#channel.closed) return;
+  #pressure(ok: boolean): boolean {
+    if (ok || this.#writeHeld || this.#channel.closed) return ok;
     this.#writeHeld = true;
     this.#channel.hold(WRITE_HOLD);
     void this.#channel.whenWritable().then(() => {
       this.#writeHeld = false;
       this.#channel.release(WRITE_HOLD);
     });
+    return ok;
+  }
+
+  #nextTurn(): void {
+    this.#turnRequests = 0;
+    this.#channel.release(TURN_HOLD);
   }
 
   /** A call sent its final frame. */
@@ -169,6 +215,10 @@ export class ServerConnection {
 
   #onFrame(id: number, type: number, flags: number, payload: Uint8Array): void {
     if (this.#idleTimer) this.#lastActivity = Date.now();
+    if (this.#firstFrameTimer) {
+      clearTimeout(this.#firstFrameTimer);
+      this.#firstFrameTimer = undefined;
+    }
     if (id % 2 === 0) {
       this.#sendError(id, new TtrpcError("StreamID must be odd for client initiated streams", Code.InvalidArgument));
       return;
@@ -180,6 +230,8 @@ export class ServerConnection {
       }
       this.#lastId = id;
       this.#onRequest(id, payload);
+      if (++this.#turnRequests === 1) setImmediate(() => this.#nextTurn());
+      else if (this.#turnRequests === REQUESTS_PER_TURN) this.#channel.hold(TURN_HOLD);
     } else if (type === FrameType.Data) {
       const call = this.#calls.get(id);
       if (!call) {
@@ -226,7 +278,24 @@ export class ServerConnection {
       this.#sendError(id, found);
       return;
     }
-    const metadata = new Metadata(req.metadata);
+    const core = this.#server;
+    if (req.metadataCount > core.maxMetadataEntries || req.metadataBytes > core.maxMetadataBytes) {
+      this.#sendError(
+        id,
+        new TtrpcError(
+          `ttrpc: metadata of ${req.metadataCount} entries and ${req.metadataBytes} bytes exceeds the limit of ${core.maxMetadataEntries} entries and ${core.maxMetadataBytes} bytes`,
+          Code.ResourceExhausted,
+        ),
+      );
+      return;
+    }
+    let metadata: Metadata;
+    try {
+      metadata = new Metadata(decodeRequestMetadata(payload, req));
+    } catch (e) {
+      this.#sendError(id, new TtrpcError(`unmarshal request error: ${errorText(e)}`, Code.InvalidArgument));
+      return;
+    }
     const deadline = deadlineFromTimeoutNano(req.timeoutNano);
     const call = new ServerCall(this.#port, id, found.def, metadata, deadline, this.peer);
     // Registered before the handler runs, so a fast handler cannot race its
@@ -250,6 +319,7 @@ export class ServerConnection {
   #onClosed(err: Error | undefined): void {
     this.#closed = true;
     if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    if (this.#firstFrameTimer) clearTimeout(this.#firstFrameTimer);
     const error = new TtrpcError(err ? `ttrpc: connection closed: ${err.message}` : "ttrpc: connection closed", Code.Unavailable);
     for (const call of [...this.#calls.values()]) call.drop(error);
     this.#calls.clear();

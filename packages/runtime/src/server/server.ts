@@ -6,12 +6,23 @@ import type { DescService } from "@bufbuild/protobuf";
 import { parseAddress } from "../address.js";
 import { Code } from "../code.js";
 import { applyInterceptors, type Interceptor } from "../interceptor.js";
+import {
+  DEFAULT_CONNECTION_BUFFER_BYTES,
+  DEFAULT_FIRST_FRAME_TIMEOUT_MS,
+  DEFAULT_MAX_CONCURRENT_STREAMS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_DECODE_COST,
+  DEFAULT_MAX_METADATA_BYTES,
+  DEFAULT_MAX_METADATA_ENTRIES,
+  DEFAULT_STREAM_BUFFER_BYTES,
+  DEFAULT_STREAM_BUFFER_SIZE,
+} from "../limits.js";
 import { normalizeService, type ServiceDef, type ServiceInput, type TsProtoServiceDefinition } from "../method.js";
 import type { PeerInfo } from "../peer.js";
 import type { ServiceImpl, TsProtoServiceImpl } from "../service-types.js";
-import { TtrpcError } from "../ttrpc-error.js";
+import { echo, TtrpcError } from "../ttrpc-error.js";
 import { DEFAULT_MAX_MESSAGE_SIZE } from "../wire/frame.js";
-import { type AnyHandler, invokeHandler, type RegisteredMethod } from "./invoke.js";
+import { type AnyHandler, findHandler, invokeHandler, type RegisteredMethod } from "./invoke.js";
 import { ServerConnection, type ServerCore } from "./server-connection.js";
 
 /** Options for {@link Server}. */
@@ -22,6 +33,29 @@ export interface ServerOptions {
   interceptors?: Interceptor[];
   /** Messages buffered per client stream before reading pauses. Default 64. */
   streamBufferSize?: number;
+  /** Bytes buffered per client stream before reading pauses. Default 4 MiB. */
+  streamBufferBytes?: number;
+  /**
+   * Bytes of received stream messages a connection holds unread, over all
+   * its calls, before reading from it pauses. Default 16 MiB.
+   */
+  connectionBufferBytes?: number;
+  /** Most metadata entries in one Request; more is RESOURCE_EXHAUSTED. Default 1024. */
+  maxMetadataEntries?: number;
+  /** Most metadata bytes (keys and values) in one Request; more is RESOURCE_EXHAUSTED. Default 64 KiB. */
+  maxMetadataBytes?: number;
+  /**
+   * Most decode work for one request message, in cost units (a field 1, a
+   * sub-message 6, an unknown field 4; see PROTOCOL.md), checked before
+   * decoding: more is RESOURCE_EXHAUSTED. Applies to protobuf-es services.
+   * Default 500,000 (about 100 ms of decoding).
+   */
+  maxDecodeCost?: number;
+  /**
+   * Close a connection that has not sent one complete frame within this many
+   * ms. Default 60,000; 0 for never.
+   */
+  firstFrameTimeoutMs?: number;
   /**
    * How long a client stream's buffer may stay full before the call fails
    * with `data handling error: ttrpc: stream buffer full`. Default 1000 ms.
@@ -31,12 +65,13 @@ export interface ServerOptions {
   socketMode?: number;
   /**
    * Most open connections. Past it, a new connection's first Request is
-   * answered RESOURCE_EXHAUSTED and the connection closed. Default: no limit.
+   * answered RESOURCE_EXHAUSTED and the connection closed. Default 1024;
+   * 0 or Infinity for no limit.
    */
   maxConnections?: number;
   /**
    * Most calls in progress per connection; more are refused with
-   * RESOURCE_EXHAUSTED. Default: no limit (as Go).
+   * RESOURCE_EXHAUSTED. Default 1000 (Go has none); 0 or Infinity for no limit.
    */
   maxConcurrentStreams?: number;
   /** Close connections that have had no call and no frame for this many ms. Default: never. */
@@ -93,9 +128,9 @@ export class Server {
     this.#interceptors = options.interceptors ?? [];
     this.#socketMode = options.socketMode ?? 0o600;
     const max = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-    const bufferSize = options.streamBufferSize ?? 64;
+    const bufferSize = options.streamBufferSize ?? DEFAULT_STREAM_BUFFER_SIZE;
     const bufferTimeout = options.streamBufferTimeoutMs ?? 1000;
-    this.#maxConnections = options.maxConnections ?? 0;
+    this.#maxConnections = unlimited(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
     this.#peerCredentials = options.peerCredentials;
     this.#onConnection = options.onConnection;
     const self = this;
@@ -103,8 +138,14 @@ export class Server {
       maxMessageSize: max,
       streamBufferSize: bufferSize,
       streamBufferTimeoutMs: bufferTimeout,
-      maxConcurrentStreams: options.maxConcurrentStreams ?? 0,
+      streamBufferBytes: options.streamBufferBytes ?? DEFAULT_STREAM_BUFFER_BYTES,
+      connectionBufferBytes: options.connectionBufferBytes ?? DEFAULT_CONNECTION_BUFFER_BYTES,
+      maxMetadataEntries: options.maxMetadataEntries ?? DEFAULT_MAX_METADATA_ENTRIES,
+      maxMetadataBytes: options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES,
+      maxDecodeCost: options.maxDecodeCost ?? DEFAULT_MAX_DECODE_COST,
+      maxConcurrentStreams: unlimited(options.maxConcurrentStreams ?? DEFAULT_MAX_CONCURRENT_STREAMS),
       idleTimeoutMs: options.idleTimeoutMs ?? 0,
+      firstFrameTimeoutMs: options.firstFrameTimeoutMs ?? DEFAULT_FIRST_FRAME_TIMEOUT_MS,
       get shuttingDown() {
         return self.#state !== "open";
       },
@@ -128,6 +169,16 @@ export class Server {
     return this.#active;
   }
 
+  /**
+   * Bytes of received stream messages held unread, over all connections
+   * (each is bounded by `connectionBufferBytes`).
+   */
+  get bufferedBytes(): number {
+    let n = 0;
+    for (const c of this.#connections) n += c.bufferedBytes;
+    return n;
+  }
+
   /** Open connections. */
   get connectionCount(): number {
     return this.#connections.size;
@@ -146,9 +197,8 @@ export class Server {
     const def = normalizeService(service);
     if (this.#services.has(def.typeName)) throw new Error(`service ${def.typeName} is already registered`);
     const methods = new Map<string, RegisteredMethod>();
-    const handlers = impl as Record<string, unknown>;
     for (const m of def.methods) {
-      const h = handlers[m.localName];
+      const h = findHandler(impl, m.localName);
       if (h === undefined) continue;
       if (typeof h !== "function") throw new TypeError(`handler for ${def.typeName}.${m.name} (${m.localName}) is not a function`);
       const bound = (h as AnyHandler).bind(impl) as AnyHandler;
@@ -273,8 +323,8 @@ export class Server {
 
   #lookup(service: string, method: string): RegisteredMethod | TtrpcError {
     const s = this.#services.get(service);
-    if (!s) return new TtrpcError(`service ${service}`, Code.Unimplemented);
-    return s.get(method) ?? new TtrpcError(`method ${method}`, Code.Unimplemented);
+    if (!s) return new TtrpcError(`service ${echo(service)}`, Code.Unimplemented);
+    return s.get(method) ?? new TtrpcError(`method ${echo(method)}`, Code.Unimplemented);
   }
 
   #stopListening(): void {
@@ -301,6 +351,11 @@ export class Server {
     this.#idleWaiters = [];
     for (const w of ws) w();
   }
+}
+
+/** A count limit where 0 and Infinity both mean none (stored as 0). */
+function unlimited(n: number): number {
+  return Number.isFinite(n) ? n : 0;
 }
 
 /** Removes a socket file nobody answers on; refuses to touch a live one. */

@@ -204,4 +204,30 @@ describe("MessageQueue", () => {
     assert.deepEqual(await q.next(), { value: 0, done: false });
     assert.deepEqual(await q.next(), { value: null, done: false });
   });
+
+  it("is full at its byte mark as well as its message mark, and reports bytes in and out", async () => {
+    const { calls, hooks: h } = hooks();
+    const bytes: number[] = [];
+    const q = new MessageQueue<number>(64, { ...h, bytes: (d) => bytes.push(d) }, 1000);
+    q.push(1, 600);
+    assert.deepEqual(calls, []);
+    q.push(2, 600);
+    assert.deepEqual(calls, ["full"], "1200 bytes is over 1000, though 2 messages are far under 64");
+    assert.equal(q.bytes, 1200);
+    await q.next();
+    assert.deepEqual(calls, ["full", "drained"]);
+    q.push(3, 10);
+    await q.return();
+    assert.deepEqual(bytes, [600, 600, -600, 10, -610]);
+  });
+
+  it("detach() gives the bytes back at once and stops counting", async () => {
+    const bytes: number[] = [];
+    const q = new MessageQueue<number>(64, { bytes: (d) => bytes.push(d) });
+    q.push(1, 100);
+    q.detach();
+    assert.deepEqual(bytes, [100, -100]);
+    assert.deepEqual(await q.next(), { value: 1, done: false });
+    assert.deepEqual(bytes, [100, -100], "the read is not counted twice");
+  });
 });

@@ -11,6 +11,8 @@ export interface QueueHooks {
   progress?(): void;
   /** The consumer stopped reading (`return()` or `throw()` on the iterator). */
   cancel?(): void;
+  /** The bytes held changed by `delta` (a connection-wide receive budget counts them). */
+  bytes?(delta: number): void;
 }
 
 /**
@@ -36,11 +38,18 @@ export class MessageQueue<T> implements AsyncIterableIterator<T> {
   #hasError = false;
   #full = false;
   #cancelled = false;
+  #detached = false;
   readonly #hwm: number;
+  readonly #hwmBytes: number;
   readonly #hooks: QueueHooks;
 
-  constructor(highWaterMark: number, hooks: QueueHooks = {}) {
+  /**
+   * Full at `highWaterMark` messages or `highWaterMarkBytes` bytes,
+   * whichever comes first (a single message over the byte mark still fits).
+   */
+  constructor(highWaterMark: number, hooks: QueueHooks = {}, highWaterMarkBytes = Number.POSITIVE_INFINITY) {
     this.#hwm = Math.max(1, highWaterMark);
+    this.#hwmBytes = highWaterMarkBytes;
     this.#hooks = hooks;
   }
 
@@ -77,10 +86,22 @@ export class MessageQueue<T> implements AsyncIterableIterator<T> {
     this.#sizes[this.#tail] = size;
     this.#tail++;
     this.#bytes += size;
+    if (size > 0 && !this.#detached) this.#hooks.bytes?.(size);
     if (!this.#full && this.#overMark()) {
       this.#full = true;
       this.#hooks.full?.();
     }
+  }
+
+  /**
+   * Stops reporting bytes: what is queued is given back at once (through
+   * the `bytes` hook) and later reads report nothing. For a queue whose
+   * stream is over but whose reader may still read it.
+   */
+  detach(): void {
+    if (this.#detached) return;
+    if (this.#bytes > 0) this.#hooks.bytes?.(-this.#bytes);
+    this.#detached = true;
   }
 
   /** No more messages: the iterator finishes after the queued ones. */
@@ -110,8 +131,10 @@ export class MessageQueue<T> implements AsyncIterableIterator<T> {
     if (this.#head < this.#tail) {
       const value = this.#items[this.#head] as T;
       this.#items[this.#head] = undefined as T;
-      this.#bytes -= this.#sizes[this.#head] as number;
+      const size = this.#sizes[this.#head] as number;
+      this.#bytes -= size;
       this.#head++;
+      if (size > 0 && !this.#detached) this.#hooks.bytes?.(-size);
       if (this.#head === this.#tail) {
         this.#head = 0;
         this.#tail = 0;
@@ -168,10 +191,11 @@ export class MessageQueue<T> implements AsyncIterableIterator<T> {
 
   /** Whether the queue holds as much as it may before reading should pause. */
   #overMark(): boolean {
-    return this.length >= this.#hwm;
+    return this.length >= this.#hwm || this.#bytes >= this.#hwmBytes;
   }
 
   #clear(): void {
+    if (this.#bytes > 0 && !this.#detached) this.#hooks.bytes?.(-this.#bytes);
     this.#items = [];
     this.#sizes = [];
     this.#bytes = 0;

@@ -1,6 +1,8 @@
+import type { MethodDef } from "../method.js";
 import { oversizeError, type TtrpcError, unmarshalError } from "../ttrpc-error.js";
 import { FrameFlag } from "../wire/frame.js";
 import { CallTimer } from "./call-timer.js";
+import { decodeCostCheck } from "./decode-cost.js";
 import { MessageQueue } from "./message-queue.js";
 import { type ReadGate, StallGuard } from "./stall-guard.js";
 
@@ -14,10 +16,18 @@ export interface StreamPort extends ReadGate {
   readonly maxMessageSize: number;
   /** Messages a stream's inbound queue holds before reading from the socket pauses. */
   readonly streamBufferSize: number;
+  /** Bytes a stream's inbound queue holds before reading from the socket pauses. */
+  readonly streamBufferBytes: number;
+  /** Most decode work for one received message, in elements. */
+  readonly maxDecodeCost: number;
   /** How long an inbound queue may stay full (its reader taking nothing) before the stream fails. */
   readonly streamBufferTimeoutMs: number;
   /** Writes one Data frame; false means wait for {@link whenWritable} before the next. */
   sendData(id: number, flags: number, payload: Uint8Array): boolean;
+  /** Whether the socket's write buffer is over its mark (for any stream). */
+  readonly writeBlocked: boolean;
+  /** Received bytes entering (> 0) or leaving (< 0) a stream's queue: the connection's receive budget. */
+  account(bytes: number): void;
   /** Resolves when the socket takes writes again (or has closed). */
   whenWritable(): Promise<void>;
 }
@@ -64,14 +74,19 @@ export class StreamCore {
       rules.fail(error);
     });
     this.#guard = guard;
-    this.inbound = new MessageQueue(port.streamBufferSize, {
-      full: () => {
-        if (rules.holdWhenFull?.() ?? true) guard.full();
+    this.inbound = new MessageQueue(
+      port.streamBufferSize,
+      {
+        full: () => {
+          if (rules.holdWhenFull?.() ?? true) guard.full();
+        },
+        room: () => guard.clear(),
+        progress: () => guard.progress(),
+        cancel: () => rules.cancelled?.(),
+        bytes: (delta) => port.account(delta),
       },
-      room: () => guard.clear(),
-      progress: () => guard.progress(),
-      cancel: () => rules.cancelled?.(),
-    });
+      port.streamBufferBytes,
+    );
   }
 
   /** Whether our side has half-closed (or never sends Data). */
@@ -84,8 +99,14 @@ export class StreamCore {
     if (deadline !== undefined || signal !== undefined) this.#timer = new CallTimer(deadline, signal, expire);
   }
 
-  /** Decodes one received message into the inbound queue; returns the error instead of throwing. */
-  receive(payload: Uint8Array, decode: (bytes: Uint8Array) => unknown): TtrpcError | undefined {
+  /**
+   * Decodes one received message (the `side` of `method`) into the inbound
+   * queue, after the decode-cost check; returns the error instead of throwing.
+   */
+  receive(payload: Uint8Array, method: MethodDef, side: "input" | "output"): TtrpcError | undefined {
+    const tooCostly = decodeCostCheck(method, side, payload, this.#port.maxDecodeCost);
+    if (tooCostly) return tooCostly;
+    const decode = side === "input" ? method.decodeInput : method.decodeOutput;
     let message: unknown;
     try {
       message = decode(payload);
@@ -115,6 +136,14 @@ export class StreamCore {
     let exhausted = false;
     try {
       for (;;) {
+        // While the socket's buffer is over its mark (this stream's last
+        // message or another stream's), the producer is not even asked for
+        // the next message: all streams together add at most one message
+        // each past the mark, and only when it had room.
+        while (port.writeBlocked) {
+          await port.whenWritable();
+          if (stopped()) return false;
+        }
         const r = await it.next();
         if (r.done) {
           exhausted = true;
@@ -123,6 +152,8 @@ export class StreamCore {
         if (stopped() || this.#sendClosed) break;
         const bytes = encode(r.value);
         if (bytes.length > max) throw oversizeError(bytes.length, max);
+        // False also when the socket is going away: waiting for its close
+        // (not spinning on a producer that never ends) lets the call stop.
         if (!port.sendData(this.id, 0, bytes)) await port.whenWritable();
       }
     } finally {
@@ -148,5 +179,13 @@ export class StreamCore {
   stop(): void {
     this.#timer?.stop();
     this.#guard?.clear();
+  }
+
+  /**
+   * The server's call is over: what its handler has not read yet no longer
+   * counts against the connection (nothing more can arrive on the stream).
+   */
+  detachInbound(): void {
+    this.inbound?.detach();
   }
 }

@@ -25,7 +25,12 @@ function recorder(): Recorder {
 }
 
 /** A Channel on one end of a unix socket and a RawPeer on the other. */
-async function pair(t: TestContext, max = 4194304): Promise<{ channel: Channel; rec: Recorder; peer: RawPeer }> {
+async function pair(
+  t: TestContext,
+  max = 4194304,
+  budget = Number.POSITIVE_INFINITY,
+  wrap: (rec: Recorder) => ChannelHandler = (r) => r,
+): Promise<{ channel: Channel; rec: Recorder; peer: RawPeer }> {
   const tmp = tempDir();
   const path = tmp.path("c.sock");
   const server = net.createServer();
@@ -34,7 +39,7 @@ async function pair(t: TestContext, max = 4194304): Promise<{ channel: Channel; 
   const peer = await RawPeer.connect(path);
   const socket = await accepted;
   const rec = recorder();
-  const channel = new Channel(socket, max, rec);
+  const channel = new Channel(socket, max, wrap(rec), budget);
   t.after(async () => {
     socket.destroy();
     peer.destroy();
@@ -154,5 +159,34 @@ describe("Channel", { timeout: 30_000 }, () => {
     assert.equal(drained, false);
     peer.socket.resume();
     await within(d, 5000, "drain");
+  });
+
+  it("at the receive budget, reading stops inside a chunk and resumes once bytes are given back", async (t) => {
+    let channel: Channel | undefined;
+    // Every frame's payload counts as held until given back below.
+    const {
+      rec,
+      peer,
+      channel: c,
+    } = await pair(t, 4194304, 1000, (r) => ({
+      ...r,
+      frame: (streamId, type, flags, payload) => {
+        r.frame(streamId, type, flags, payload);
+        channel?.account(payload.length);
+      },
+    }));
+    channel = c;
+    // 20 frames of 300 bytes in one write: the budget allows 4 (1200 >= 1000).
+    await peer.write(Buffer.concat(Array.from({ length: 20 }, (_, i) => encodeFrame(2 * i + 1, FrameType.Data, 0, Buffer.alloc(300)))));
+    await until(() => rec.frames.length >= 4, 5000, "frames to arrive");
+    await sleep(50);
+    assert.equal(rec.frames.length, 4, "reading stopped at the budget, mid-chunk");
+    assert.equal(c.buffered, 1200);
+    c.account(-1200);
+    await until(() => rec.frames.length === 8, 5000, "the next four");
+    c.account(-1200);
+    c.account(-1200);
+    c.account(-1200);
+    await until(() => rec.frames.length === 20, 5000, "the rest");
   });
 });

@@ -10,6 +10,8 @@ export interface ChannelHandler extends FrameSink {
 }
 
 const EMPTY = new Uint8Array(0);
+// The key of the read hold taken when the receive budget is spent.
+const BUDGET_HOLD = {};
 
 // Payloads up to this size are copied next to their header (one small
 // buffer); larger ones go as a second corked write to avoid the copy.
@@ -29,10 +31,18 @@ export class Channel {
   #error: Error | undefined;
   readonly #holds = new Set<object>();
   #writableWaiters: Array<() => void> = [];
+  readonly #budget: number;
+  #buffered = 0;
+  #resumeQueued = false;
 
-  constructor(socket: Duplex, maxMessageSize: number, handler: ChannelHandler) {
+  /**
+   * `receiveBudget`: bytes of received messages the owner may hold unread
+   * (see {@link account}) before reading stops.
+   */
+  constructor(socket: Duplex, maxMessageSize: number, handler: ChannelHandler, receiveBudget = Number.POSITIVE_INFINITY) {
     this.socket = socket;
     this.#handler = handler;
+    this.#budget = receiveBudget;
     this.#parser = new FrameParser(maxMessageSize, handler);
     socket.on("data", (chunk: Buffer) => this.#parser.push(chunk));
     socket.on("error", (err: Error) => {
@@ -131,15 +141,45 @@ export class Channel {
     return !this.#closed && this.socket.writableNeedDrain;
   }
 
-  /** Stops reading from the socket until every holder has released. */
+  /** Bytes of received messages held unread, as reported to {@link account}. */
+  get buffered(): number {
+    return this.#buffered;
+  }
+
+  /**
+   * Counts received messages in (`bytes` > 0) and out (< 0) of the owner's
+   * queues. At the receive budget reading stops, inside a chunk if need be,
+   * until enough is read to go below it.
+   */
+  account(bytes: number): void {
+    this.#buffered += bytes;
+    if (this.#buffered >= this.#budget) this.hold(BUDGET_HOLD);
+    else if (bytes < 0) this.release(BUDGET_HOLD);
+  }
+
+  /** Stops reading (the socket, and the parser after the frame at hand) until every holder has released. */
   hold(key: object): void {
+    if (this.#holds.has(key)) return;
     this.#holds.add(key);
-    if (this.#holds.size === 1) this.socket.pause();
+    if (this.#holds.size === 1) {
+      this.#parser.pause();
+      this.socket.pause();
+    }
   }
 
   /** Releases a {@link hold}. */
   release(key: object): void {
-    if (this.#holds.delete(key) && this.#holds.size === 0 && !this.#closed) this.socket.resume();
+    if (!this.#holds.delete(key) || this.#holds.size > 0 || this.#closed) return;
+    this.socket.resume();
+    // The rest of a paused chunk goes on from the event loop, never inside
+    // the reader's call that released the hold.
+    if (this.#parser.paused && !this.#resumeQueued) {
+      this.#resumeQueued = true;
+      setImmediate(() => {
+        this.#resumeQueued = false;
+        if (this.#holds.size === 0 && !this.#closed) this.#parser.resume();
+      });
+    }
   }
 
   /** Flushes what is queued, then closes the socket. */

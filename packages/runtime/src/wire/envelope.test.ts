@@ -9,6 +9,7 @@ import { RequestSchema, ResponseSchema } from "../gen/ttrpc/request_pb.js";
 import { Metadata } from "../metadata.js";
 import {
   decodeRequestFast,
+  decodeRequestMetadata,
   decodeResponseFast,
   encodeErrorResponse,
   encodeOkResponseParts,
@@ -105,10 +106,25 @@ describe("wire-envelope: Request", () => {
     assert.deepEqual([...r.payload], [9, 8]);
     assert.equal(r.hasPayload, true);
     assert.equal(Number(r.timeoutNano), 5_000_000_000);
-    assert.deepEqual(r.metadata, [
+    assert.equal(r.metadataCount, 2);
+    assert.deepEqual(decodeRequestMetadata(bytes, r), [
       ["Foo", "1"],
       ["foo", "2"],
     ]);
+  });
+
+  it("counts metadata without decoding it: entries and bytes, before any lookup", () => {
+    const entry = [0x2a, 0x06, 0x0a, 0x01, 0x6b, 0x12, 0x01, 0x76]; // {key: "k", value: "v"}
+    const n = 100_000;
+    const bytes = new Uint8Array(3 + n * entry.length);
+    bytes.set([0x0a, 0x01, 0x73], 0); // service "s"
+    for (let i = 0; i < n; i++) bytes.set(entry, 3 + i * entry.length);
+    const r = decodeRequestFast(bytes);
+    assert.equal(r.service, "s");
+    assert.equal(r.metadataCount, n);
+    assert.equal(r.metadataBytes, n * 6);
+    assert.equal(r.metadataFrom, 3);
+    assert.deepEqual(decodeRequestMetadata(bytes, r)[n - 1], ["k", "v"]);
   });
 
   it("an empty Request decodes to empty names, no payload, no timeout", () => {
@@ -129,7 +145,9 @@ describe("wire-envelope: Request", () => {
   it("throws on truncated or malformed bytes", () => {
     assert.throws(() => decodeRequestFast(Uint8Array.of(0x0a, 0x05, 0x61)));
     assert.throws(() => decodeRequestFast(Uint8Array.of(0xff)));
-    assert.throws(() => decodeRequestFast(Uint8Array.of(0x2a, 0x02, 0x0a, 0x09)));
+    // A malformed entry is found when the metadata is decoded.
+    const bad = Uint8Array.of(0x2a, 0x02, 0x0a, 0x09);
+    assert.throws(() => decodeRequestMetadata(bad, decodeRequestFast(bad)));
   });
 
   it("a negative timeout_nano from a peer decodes as negative (already expired)", () => {

@@ -6,7 +6,8 @@
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import type { Status } from "../gen/google/rpc/status_pb.js";
 import type { Metadata } from "../metadata.js";
-import { decodeStatus, encodeStatus } from "./status-codec.js";
+import { TRUNCATED } from "../ttrpc-error.js";
+import { decodeStatus, encodeStatus, statusMessage } from "./status-codec.js";
 import { varintSize, writeVarint } from "./varint.js";
 import * as scan from "./wire-scan.js";
 
@@ -91,9 +92,19 @@ export function encodeOkResponseParts(payload: Uint8Array): EnvelopeParts {
   return { length: prefix.length + payload.length, parts: [prefix, payload] };
 }
 
-/** An error `ttrpc.Response`: just the status. */
-export function encodeErrorResponse(status: Status): Uint8Array {
-  const body = encodeStatus(status);
+/**
+ * An error `ttrpc.Response`: just the status. When it would exceed `max`
+ * bytes (the peer's limit: a Go client drops the connection on a larger
+ * frame), the details are dropped and the message cut, marked as truncated.
+ */
+export function encodeErrorResponse(status: Status, max = Number.POSITIVE_INFINITY): Uint8Array {
+  let body = encodeStatus(status);
+  if (body.length + 6 > max) {
+    // A character is at most 3 UTF-8 bytes; 32 bytes cover the code and the field heads.
+    const keep = Math.max(0, Math.floor((max - 32 - TRUNCATED.length * 3) / 3));
+    const message = status.message.length > keep ? status.message.slice(0, keep) + TRUNCATED : status.message;
+    body = encodeStatus(statusMessage(status.code, message, []));
+  }
   const prefix = lengthPrefix(0x0a, body.length);
   const out = new Uint8Array(prefix.length + body.length);
   out.set(prefix, 0);
@@ -101,7 +112,7 @@ export function encodeErrorResponse(status: Status): Uint8Array {
   return out;
 }
 
-/** A decoded `ttrpc.Request`. */
+/** A decoded `ttrpc.Request`. Metadata is only counted: decode it with {@link decodeRequestMetadata}. */
 export interface DecodedRequest {
   service: string;
   method: string;
@@ -111,7 +122,12 @@ export interface DecodedRequest {
   hasPayload: boolean;
   /** Nanoseconds; 0 when none. */
   timeoutNano: number;
-  metadata: Array<[string, string]>;
+  /** Metadata entries in the Request. */
+  metadataCount: number;
+  /** Bytes of those entries (keys, values and their field heads). */
+  metadataBytes: number;
+  /** Where the first entry starts in the Request bytes; -1 when none. */
+  metadataFrom: number;
 }
 
 // The service and method fields of the last Request decoded, and their
@@ -131,7 +147,16 @@ function sameHead(bytes: Uint8Array, n: number): boolean {
 /** Parses a `ttrpc.Request` (fields at offsets, no reader object); throws on malformed bytes. */
 export function decodeRequestFast(bytes: Uint8Array): DecodedRequest {
   const end = bytes.length;
-  const req: DecodedRequest = { service: "", method: "", payload: EMPTY, hasPayload: false, timeoutNano: 0, metadata: [] };
+  const req: DecodedRequest = {
+    service: "",
+    method: "",
+    payload: EMPTY,
+    hasPayload: false,
+    timeoutNano: 0,
+    metadataCount: 0,
+    metadataBytes: 0,
+    metadataFrom: -1,
+  };
   scan.seek(0);
   // The usual Request starts with service (1) then method (2), the same as the last one.
   let headEnd = -1;
@@ -152,6 +177,7 @@ export function decodeRequestFast(bytes: Uint8Array): DecodedRequest {
     }
   }
   while (scan.at < end) {
+    const tagAt = scan.at;
     const t = scan.tag(bytes, end);
     if (t === 0x0a) req.service = scan.string(bytes, end);
     else if (t === 0x12) req.method = scan.string(bytes, end);
@@ -161,10 +187,13 @@ export function decodeRequestFast(bytes: Uint8Array): DecodedRequest {
       req.hasPayload = true;
     } else if (t === 0x20) req.timeoutNano = scan.int64(bytes, end);
     else if (t === 0x2a) {
+      // Counted, not decoded: nothing is allocated per entry, so a Request of
+      // a million entries costs a scan, and the server checks the counts (and
+      // the method) before anything else.
+      if (req.metadataFrom < 0) req.metadataFrom = tagAt;
       const start = scan.delimited(bytes, end);
-      const after = scan.at;
-      req.metadata.push(decodeKeyValue(bytes, start, after));
-      scan.seek(after);
+      req.metadataCount++;
+      req.metadataBytes += scan.at - start;
     } else scan.skip(bytes, end, t);
   }
   if (scan.at !== end) throw new Error("premature EOF");
@@ -182,6 +211,26 @@ function rememberHead(bytes: Uint8Array): void {
   lastHead = bytes.slice(0, scan.at);
   lastService = service;
   lastMethod = method;
+}
+
+/** The metadata entries of a Request {@link decodeRequestFast} counted. */
+export function decodeRequestMetadata(bytes: Uint8Array, req: DecodedRequest): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (req.metadataFrom < 0) return out;
+  const end = bytes.length;
+  scan.seek(req.metadataFrom);
+  while (scan.at < end && out.length < req.metadataCount) {
+    const t = scan.tag(bytes, end);
+    if (t !== 0x2a) {
+      scan.skip(bytes, end, t);
+      continue;
+    }
+    const start = scan.delimited(bytes, end);
+    const after = scan.at;
+    out.push(decodeKeyValue(bytes, start, after));
+    scan.seek(after);
+  }
+  return out;
 }
 
 /** A decoded `ttrpc.Response`: `status` undefined means OK. */

@@ -144,4 +144,23 @@ describe("FrameParser", () => {
     b.fill(0);
     assert.equal(Buffer.from(payloads[0] as Uint8Array).toString(), "abcdef");
   });
+
+  it("pause() stops after the frame at hand, inside a chunk; resume() goes on from there without loss", () => {
+    const seen: number[] = [];
+    const p: FrameParser = new FrameParser(1024, {
+      frame: (streamId) => {
+        seen.push(streamId);
+        if (streamId === 1) p.pause();
+      },
+      oversize: () => {},
+    });
+    const chunk = Buffer.concat([0, 1, 2, 3].map((id) => encodeFrame(id, 1, 0, Buffer.from("x"))));
+    p.push(chunk);
+    assert.deepEqual(seen, [0, 1], "frames 2 and 3 wait");
+    p.push(encodeFrame(4, 1, 0, Buffer.from("y")));
+    assert.deepEqual(seen, [0, 1], "data arriving while paused waits behind them");
+    p.resume();
+    assert.deepEqual(seen, [0, 1, 2, 3, 4]);
+    assert.ok(p.idle);
+  });
 });

@@ -39,6 +39,9 @@ export class FrameParser {
   #body: Buffer | undefined;
   #bodyFill = 0;
   #skip = 0;
+  #paused = false;
+  // What is left of a chunk when reading paused inside it.
+  #rest: Uint8Array | undefined;
 
   constructor(maxMessageSize: number, sink: FrameSink) {
     this.#max = maxMessageSize;
@@ -55,11 +58,43 @@ export class FrameParser {
     return this.#state === State.Header && this.#headerFill === 0;
   }
 
+  /** Whether {@link pause} is in effect. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /**
+   * Stops after the frame being delivered: the rest of the chunk is kept
+   * (a view, no copy) until {@link resume}, so one chunk of many frames
+   * cannot run past the owner's budget.
+   */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  /** Continues with what was kept at the pause, synchronously. */
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    const rest = this.#rest;
+    this.#rest = undefined;
+    if (rest !== undefined) this.push(rest);
+  }
+
   /** Consumes one chunk. Sink callbacks run synchronously, in wire order. */
   push(chunk: Uint8Array): void {
+    if (this.#rest !== undefined) {
+      // Data that arrives while paused queues behind what was kept.
+      this.#rest = Buffer.concat([this.#rest, chunk]);
+      return;
+    }
     let off = 0;
     const end = chunk.length;
     while (off < end) {
+      if (this.#paused) {
+        this.#rest = chunk.subarray(off);
+        return;
+      }
       switch (this.#state) {
         case State.Header: {
           if (this.#headerFill === 0 && end - off >= FRAME_HEADER_LENGTH) {

@@ -1,13 +1,15 @@
 // Stream back-pressure (PROTOCOL.md §8): a fast producer must not grow memory without bound,
 // and a slow (but progressing) consumer keeps its stream.
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
+import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { Code, connect, createClient, Server, TtrpcError } from "@ttrpc-ts/runtime";
+import { Code, Connection, connect, createClient, Server, TtrpcError } from "@ttrpc-ts/runtime";
 import { EchoPayloadSchema, Streaming } from "../support/gen/streaming_pb.js";
 
 const MiB = 1024 * 1024;
@@ -39,40 +41,44 @@ describe("stream back-pressure", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("bidi echo of 10,000 messages of 64 KiB holds back the sender: bytes in flight stay bounded", async () => {
-    const client = await connect(socket);
+  it("bidi echo of 10,000 messages of 64 KiB: bytes buffered each way stay within the budgets", async () => {
+    // Counted in bytes, never RSS (which depends on when the collector runs).
+    const sock = net.connect(socket);
+    await once(sock, "connect");
+    const client = new Connection(sock);
     const svc = createClient(Streaming, client);
     const msg = "z".repeat(64 * 1024 - 16);
     const size = toBinary(EchoPayloadSchema, create(EchoPayloadSchema, { seq: 1, msg })).length;
     assert.ok(size >= 64 * 1024 - 16);
     const count = 10_000;
-    // Bytes handed to the client but not yet echoed back: whatever sits in
-    // the client's and server's buffers and in the socket. Counted, not
-    // sampled from RSS, which depends on when the collector runs.
-    let sent = 0;
-    let received = 0;
-    let maxInFlight = 0;
     async function* requests() {
-      for (let i = 0; i < count; i++) {
-        sent++;
-        maxInFlight = Math.max(maxInFlight, (sent - received) * size);
-        yield { seq: i, msg };
-      }
+      for (let i = 0; i < count; i++) yield { seq: i, msg };
     }
+    const peak = { out: 0, clientIn: 0, serverIn: 0 };
+    const sample = () => {
+      peak.out = Math.max(peak.out, sock.writableLength);
+      peak.clientIn = Math.max(peak.clientIn, client.bufferedBytes);
+      peak.serverIn = Math.max(peak.serverIn, server.bufferedBytes);
+    };
+    const sampler = setInterval(sample, 1);
+    let received = 0;
     try {
       for await (const e of svc.echoStream(requests())) {
+        sample();
         assert.equal(e.seq, received);
         received++;
       }
     } finally {
+      clearInterval(sampler);
       client.close();
     }
     assert.equal(received, count);
-    // 640 MiB go each way. Without back-pressure the sender runs through all
-    // of it before the first echo is read; with it, in flight is bounded by
-    // the stream buffers (64 + 4 messages), the socket buffers and one write
-    // high-water mark on each side: a few MiB, far below 64 MiB.
-    assert.ok(maxInFlight < 64 * MiB, `${(maxInFlight / MiB).toFixed(1)} MiB in flight while echoing 640 MiB`);
+    // 640 MiB go each way. Out: the socket's mark plus the frames of one
+    // tick. In: at most the stream buffers (4 messages on the server, 4 MiB
+    // on the client) plus one message.
+    assert.ok(peak.out <= 1 * MiB, `client queued ${peak.out} bytes out`);
+    assert.ok(peak.serverIn <= 5 * size, `server held ${peak.serverIn} bytes unread`);
+    assert.ok(peak.clientIn <= 4 * MiB + size, `client held ${peak.clientIn} bytes unread`);
   });
 
   it("a slow consumer that keeps reading is not failed, and the producer is held back", async () => {

@@ -2,6 +2,7 @@
 // event loop is seen (and survived) by the test. Started with an IPC
 // channel; prints nothing. Messages: "stats" -> ServerStats, "close" ->
 // closes the server and exits.
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Server } from "@ttrpc-ts/runtime";
 import { TestService, testImpl } from "../test-service.js";
 import { StreamingService, streamingImpl } from "./streaming-service.js";
@@ -11,6 +12,10 @@ export interface ServerStats {
   connections: number;
   activeCalls: number;
   rss: number;
+  /** Bytes of received stream messages held unread, over all connections. */
+  bufferedBytes: number;
+  /** Longest event-loop delay seen so far, in ms (reported, not asserted). */
+  maxLoopDelayMs: number;
   /** Unhandled rejections and uncaught exceptions seen so far. */
   problems: string[];
 }
@@ -26,12 +31,16 @@ const server = new Server({ maxMessageSize: 64 * 1024, streamBufferTimeoutMs: 30
 server.register(TestService, testImpl());
 server.register(StreamingService, streamingImpl);
 await server.listen(path);
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
 process.on("message", (m: unknown) => {
   if (m === "stats") {
     const stats: ServerStats = {
       connections: server.connectionCount,
       activeCalls: server.activeCalls,
       rss: process.memoryUsage().rss,
+      bufferedBytes: server.bufferedBytes,
+      maxLoopDelayMs: loop.max / 1e6,
       problems,
     };
     send({ stats });
