@@ -45,7 +45,14 @@ const required = {
     "dist/esm/gen/runtime/task/v2/shim_ttrpc.js",
     "dist/esm/gen/services/ttrpc/events/v1/events_ttrpc.js",
   ],
-  nri: ["dist/index.js", "dist/index.d.ts", "dist/multiplex/index.js", "dist/gen/api_pb.js", "dist/gen/api_ttrpc.js", "dist/gen/api_pb.d.ts"],
+  nri: [
+    "dist/index.js",
+    "dist/index.d.ts",
+    "dist/multiplex/index.js",
+    "dist/gen/api_pb.js",
+    "dist/gen/api_ttrpc.js",
+    "dist/gen/api_pb.d.ts",
+  ],
   otel: ["dist/index.js", "dist/index.d.ts"],
   retry: ["dist/index.js", "dist/index.d.ts"],
 };
