@@ -41,11 +41,11 @@ const SDK_PACKAGE = {
   peerDependencies: { "@ttrpc-ts/runtime": "^0.1.0" },
 };
 
-// Serves Greeter with the SDK's registerGreeterService and calls it with its client.
+// Serves Greeter with the SDK's registerGreeter and calls it with its client.
 const CALL = (load: string) => `${load}
 const dir = mkdtempSync(join(tmpdir(), "sdk-"));
 const server = new Server();
-registerGreeterService(server, { async sayHello(req) { return { message: "hello " + req.name }; } });
+registerGreeter(server, { async sayHello(req) { return { message: "hello " + req.name }; } });
 await server.listen(join(dir, "s.sock"));
 const client = createGreeterClient(await connect(join(dir, "s.sock")));
 const reply = await client.sayHello({ name: "ada" });
@@ -56,12 +56,12 @@ const ESM = CALL(`import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, Server } from "@ttrpc-ts/runtime";
-import { createGreeterClient, registerGreeterService } from "@acme/greeter-api/acme/greeter/v1/greeter_ttrpc.js";`);
+import { createGreeterClient, registerGreeter } from "@acme/greeter-api/acme/greeter/v1/greeter_ttrpc.js";`);
 const CJS = `(async () => {${CALL(`const { mkdtempSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
 const { connect, Server } = require("@ttrpc-ts/runtime");
-const { createGreeterClient, registerGreeterService } = require("@acme/greeter-api/acme/greeter/v1/greeter_ttrpc.js");`)}})();`;
+const { createGreeterClient, registerGreeter } = require("@acme/greeter-api/acme/greeter/v1/greeter_ttrpc.js");`)}})();`;
 
 /** Generates the downstream relay.proto into gen/ against the SDK's shipped protos (protoc needs gen/ to exist). */
 function generateDownstream(app: string, opt: string): void {
@@ -127,10 +127,10 @@ import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { connect, Server } from "@ttrpc-ts/runtime";
 import { HelloRequestSchema } from "@acme/greeter-api/acme/greeter/v1/greeter_pb.js";
-import { createRelayClient, registerRelayService } from "./gen/acme/relay/v1/relay_ttrpc.js";
+import { createRelayClient, registerRelay } from "./gen/acme/relay/v1/relay_ttrpc.js";
 const dir = mkdtempSync(join(tmpdir(), "relay-"));
 const server = new Server();
-registerRelayService(server, { async forward(req) { return { message: "relayed " + req.name }; } });
+registerRelay(server, { async forward(req) { return { message: "relayed " + req.name }; } });
 await server.listen(join(dir, "s.sock"));
 const reply = await createRelayClient(await connect(join(dir, "s.sock"))).forward(create(HelloRequestSchema, { name: "ada" }));
 await server.close();

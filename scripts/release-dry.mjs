@@ -7,14 +7,15 @@
 //   - it holds package.json, README.md, LICENSE, CHANGELOG.md and what its
 //     entry points name (peercred: the prebuilt binary);
 //   - publint, and @arethetypeswrong/cli for the packages with typed entry
-//     points (the node16 profile for the ESM-only ones; the runtime, dual
+//     points (the esm-only profile for the ESM-only ones; the runtime, dual
 //     ESM + CJS, must pass the strict profile);
 //   - the TypeScript floor: a scratch consumer outside the workspace
 //     installs the runtime tarball and type-checks against it with exactly
 //     TypeScript FLOOR, as an ES module and as CommonJS.
 //
 //   --consumers   then runs the consumer suites (consumers/*.test.ts) against
-//                 the tarballs: SDK recipe, peercred without install scripts.
+//                 the tarballs: SDK recipe, peercred without install scripts,
+//                 retry with the runtime.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,7 +27,35 @@ export const TYPESCRIPT_FLOOR = "5.7.3";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const packs = join(root, ".packs");
-const packages = ["runtime", "protoc-gen-ttrpc-ts", "cli", "peercred"];
+const packages = ["runtime", "protoc-gen-ttrpc-ts", "cli", "peercred", "containerd", "nri", "otel", "retry"];
+
+/** Files each tarball must hold beyond package.json, README.md, LICENSE and CHANGELOG.md. */
+const required = {
+  runtime: ["dist/esm/index.js", "dist/esm/index.d.ts", "dist/cjs/index.js", "dist/cjs/index.d.ts", "dist/cjs/package.json"],
+  "protoc-gen-ttrpc-ts": ["bin/protoc-gen-ttrpc-ts.js", "dist/esm/index.js"],
+  cli: ["dist/bin/ttrpc.js"],
+  peercred: ["prebuilds/linux-x64/@ttrpc-ts+peercred.glibc.node", "scripts/install.mjs"],
+  // containerd and nri generate src/gen at build time (nothing generated is
+  // committed): their tarballs must carry the compiled generated code.
+  containerd: [
+    "dist/esm/index.js",
+    "dist/esm/index.d.ts",
+    "dist/esm/gen/runtime/task/v3/shim_ttrpc.js",
+    "dist/esm/gen/runtime/task/v3/shim_pb.js",
+    "dist/esm/gen/runtime/task/v2/shim_ttrpc.js",
+    "dist/esm/gen/services/ttrpc/events/v1/events_ttrpc.js",
+  ],
+  nri: [
+    "dist/index.js",
+    "dist/index.d.ts",
+    "dist/multiplex/index.js",
+    "dist/gen/api_pb.js",
+    "dist/gen/api_ttrpc.js",
+    "dist/gen/api_pb.d.ts",
+  ],
+  otel: ["dist/index.js", "dist/index.d.ts"],
+  retry: ["dist/index.js", "dist/index.d.ts"],
+};
 
 function step(title) {
   process.stdout.write(`\n==> ${title}\n`);
@@ -56,12 +85,7 @@ for (const p of packages) {
   });
   const [info] = JSON.parse(r.stdout.toString());
   const files = info.files.map((f) => f.path);
-  const want = ["package.json", "README.md", "LICENSE", "CHANGELOG.md"];
-  if (p === "peercred") want.push("prebuilds/linux-x64/@ttrpc-ts+peercred.glibc.node", "scripts/install.mjs");
-  if (p === "runtime")
-    want.push("dist/esm/index.js", "dist/esm/index.d.ts", "dist/cjs/index.js", "dist/cjs/index.d.ts", "dist/cjs/package.json");
-  if (p === "cli") want.push("dist/bin/ttrpc.js");
-  if (p === "protoc-gen-ttrpc-ts") want.push("bin/protoc-gen-ttrpc-ts.js", "dist/esm/index.js");
+  const want = ["package.json", "README.md", "LICENSE", "CHANGELOG.md", ...required[p]];
   const missing = want.filter((f) => !files.includes(f));
   if (missing.length > 0) {
     process.stderr.write(`release:dry: ${info.filename} lacks ${missing.join(", ")}\n`);
@@ -81,6 +105,10 @@ for (const [p, profile] of [
   ["runtime", "strict"],
   ["protoc-gen-ttrpc-ts", "esm-only"],
   ["peercred", "esm-only"],
+  ["containerd", "esm-only"],
+  ["nri", "esm-only"],
+  ["otel", "esm-only"],
+  ["retry", "esm-only"],
 ]) {
   step(`attw ${p} (${profile})`);
   sh(bin("attw"), ["--profile", profile, tarballs[p]]);

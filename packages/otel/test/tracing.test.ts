@@ -6,8 +6,8 @@ import { describe, it } from "node:test";
 import { context, propagation, SpanKind, SpanStatusCode, type TextMapPropagator, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { Code, createClient, Metadata, Server, type ServiceImpl, TtrpcError } from "@ttrpc-ts/runtime";
-import { Streaming } from "../../../interop/ts/gen/ttrpc/integration/streaming/test_pb.js";
 import { createOtelClientInterceptor, createOtelServerInterceptor, type OtelOptions } from "../src/index.js";
+import { Streaming } from "./gen/ttrpc/integration/streaming/test_pb.js";
 import { collect, from, memoryProvider, serve, spanNamed, streamingService } from "./tracing-setup.js";
 
 const SVC = "ttrpc.integration.streaming.Streaming";

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { Code, connect, createClient, Server, TtrpcError } from "@ttrpc-ts/runtime";
-import { Streaming } from "../../../interop/ts/gen/ttrpc/integration/streaming/test_pb.js";
 import { createRetryInterceptor, replayable } from "../src/index.js";
+import { Streaming } from "./gen/ttrpc/integration/streaming/test_pb.js";
 
 describe("retry interceptor over a socket", () => {
   it("unary and replayable client-streaming calls succeed after failures; the handler runs once per attempt", async (t) => {

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { Code, connect, type IncomingConnection, type PeerInfo, Server } from "@ttrpc-ts/runtime";
 import { assertFailed } from "../support/errors.js";
 import { goodCalls } from "../support/good-client.js";
-import { expectResourcesAtBaseline, Harness, resourceCounts } from "../support/leak-harness.js";
+import { expectResourcesAtBaseline, Harness, resourceCounts } from "../support/harness.js";
 import { socketPath } from "../support/socket-path.js";
 import { type Msg, msg, requestFrame, TestMethods, TestService, testImpl } from "../support/test-service.js";
 import { settle, sleep, waitFor, within } from "../support/wait.js";

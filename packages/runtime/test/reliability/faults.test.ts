@@ -11,7 +11,7 @@ import { Code, type Connection, connect, type IncomingConnection } from "@ttrpc-
 import { encodeFrame, FrameFlag, FrameType } from "@ttrpc-ts/runtime/protocol";
 import { assertFailed, assertTtrpcError } from "../support/errors.js";
 import { goodCalls } from "../support/good-client.js";
-import { expectResourcesAtBaseline, Harness, resourceCounts } from "../support/leak-harness.js";
+import { expectResourcesAtBaseline, Harness, resourceCounts } from "../support/harness.js";
 import { socketPath } from "../support/socket-path.js";
 import { type Msg, msg, requestFrame, TestMethods } from "../support/test-service.js";
 import { collect, settle, sleep, waitFor, within } from "../support/wait.js";

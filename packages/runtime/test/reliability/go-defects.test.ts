@@ -7,7 +7,7 @@ import { Code } from "@ttrpc-ts/runtime";
 import { encodeFrame, encodeFrameHeader, FrameFlag, FrameType } from "@ttrpc-ts/runtime/protocol";
 import { assertFailed } from "../support/errors.js";
 import { goodCalls } from "../support/good-client.js";
-import { Harness } from "../support/leak-harness.js";
+import { Harness } from "../support/harness.js";
 import { encodeMsg, type Msg, msg, requestFrame, TestMethods, testRequestBody } from "../support/test-service.js";
 import { collect, settle, sleep, waitFor, within } from "../support/wait.js";
 

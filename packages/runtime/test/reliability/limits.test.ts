@@ -9,7 +9,7 @@ import { encodeFrameHeader, FrameType } from "@ttrpc-ts/runtime/protocol";
 import { assertFailed, assertTtrpcError } from "../support/errors.js";
 import { retainedBytes } from "../support/gc.js";
 import { goodCalls, keepCalling } from "../support/good-client.js";
-import { expectResourcesAtBaseline, Harness, resourceCounts } from "../support/leak-harness.js";
+import { expectResourcesAtBaseline, Harness, resourceCounts } from "../support/harness.js";
 import { RawPeer } from "../support/raw-peer.js";
 import { socketPath } from "../support/socket-path.js";
 import { encodeMsg, type Msg, msg, requestFrame, TestMethods, TestService, testImpl } from "../support/test-service.js";

@@ -7,7 +7,7 @@ import { Code, connect } from "@ttrpc-ts/runtime";
 import { startChildServer } from "../support/child-server.js";
 import { assertFailed } from "../support/errors.js";
 import { goodCalls } from "../support/good-client.js";
-import { expectResourcesAtBaseline, Harness, resourceCounts } from "../support/leak-harness.js";
+import { expectResourcesAtBaseline, Harness, resourceCounts } from "../support/harness.js";
 import { socketPath } from "../support/socket-path.js";
 import { type Msg, msg, TestMethods } from "../support/test-service.js";
 import { collect, settle, within } from "../support/wait.js";

@@ -6,7 +6,7 @@ import * as net from "node:net";
 import { describe, it } from "node:test";
 import { Code, connect } from "@ttrpc-ts/runtime";
 import { assertFailed, assertTtrpcError } from "../support/errors.js";
-import { Harness } from "../support/leak-harness.js";
+import { Harness } from "../support/harness.js";
 import { type Msg, msg, requestFrame, TestMethods } from "../support/test-service.js";
 import { collect, settle, waitFor, within } from "../support/wait.js";
 
