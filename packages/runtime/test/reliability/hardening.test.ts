@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import { Code, Connection, type HandlerContext } from "@ttrpc-ts/runtime";
 import { encodeFrame, encodeFrameHeader, FrameType, type MethodDef } from "@ttrpc-ts/runtime/protocol";
 import { assertFailed } from "../support/errors.js";
-import { Harness } from "../support/leak-harness.js";
+import { Harness } from "../support/harness.js";
 import { RawPeer } from "../support/raw-peer.js";
 import { socketPath } from "../support/socket-path.js";
 import { decodeMsg, encodeMsg, type Msg, msg, requestFrame, SERVICE, TestMethods, testRequestBody } from "../support/test-service.js";
