@@ -233,7 +233,7 @@ for (const kind of ["ts", "go"] as const satisfies readonly ServerKind[]) {
         const r = await call("ttrpc.interop.v1.Interop/Ticker", '{"count": 0, "intervalMs": 20}', "-t", "0.5");
         assert.equal(r.code, 68, r.stderr);
         const ticks = jsonLines(r.stdout) as Array<{ index?: number }>;
-        ticks.forEach((tick, i) => assert.equal(tick.index ?? 0, i, r.stdout));
+        for (const [i, tick] of ticks.entries()) assert.equal(tick.index ?? 0, i, r.stdout);
       });
     });
 
