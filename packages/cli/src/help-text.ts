@@ -18,7 +18,9 @@ Schemas:
 export const ADDRESS_HELP = `
 Addresses:
   /path/to/socket, unix:///path/to/socket, or @name for a Linux abstract
-  socket.`;
+  socket; tcp://host:port (no authentication: keep it on 127.0.0.1);
+  hvsock:///path/to/vmm.sock:PORT for a Firecracker / Cloud Hypervisor
+  hybrid vsock; \\.pipe\name for a Windows named pipe.`;
 
 /** Exit statuses; see exit-codes.ts. */
 export const EXIT_HELP = `

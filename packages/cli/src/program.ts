@@ -52,7 +52,7 @@ export function createProgram(io: CommandIo, result: { code: number }): Command 
     .command("call")
     .summary("call a method and print the responses as JSON")
     .description("Call METHOD on the ttrpc server at ADDRESS and print the responses as JSON.")
-    .argument("<address>", "server socket: a path, unix://path, or @abstract-name")
+    .argument("<address>", "server address: a path, unix://path, @abstract-name, tcp://host:port, hvsock://path:port")
     .argument("<method>", "SERVICE/METHOD, e.g. containerd.task.v2.Task/State (the service may be shortened when unambiguous)")
     .argument("[json]", "the request in the protobuf JSON mapping (see below for the default)")
     .optionsGroup("Call options:")
