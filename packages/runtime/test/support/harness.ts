@@ -11,6 +11,7 @@ import {
   type ServerOptions,
   type ServiceImpl,
 } from "@ttrpc-ts/runtime";
+import { connectInMemory } from "@ttrpc-ts/runtime/testing";
 import { Streaming } from "./gen/streaming_pb.js";
 import { FakeServer, RawPeer } from "./raw-peer.js";
 import { streamingImpl } from "./streaming-service.js";
@@ -26,6 +27,11 @@ export interface HarnessOptions {
   impl?: Partial<ServiceImpl<typeof Streaming>>;
   /** More registrations. */
   register?: (server: Server) => void;
+  /**
+   * Serve clients over in-memory duplex pairs instead of a unix socket
+   * (no listener; `path` and `raw()` are then unusable).
+   */
+  inMemory?: boolean;
 }
 
 /** A running server and helpers to reach it. */
@@ -48,7 +54,7 @@ export async function startServer(t: TestContext, options: HarnessOptions = {}):
   const server = new Server(options.server);
   server.register(Streaming, { ...streamingImpl(), ...options.impl });
   options.register?.(server);
-  await server.listen(path);
+  if (!options.inMemory) await server.listen(path);
   const clients: Connection[] = [];
   const peers: RawPeer[] = [];
   t.after(async () => {
@@ -62,7 +68,7 @@ export async function startServer(t: TestContext, options: HarnessOptions = {}):
     path,
     dir: tmp.dir,
     async connect(o) {
-      const c = await connect(path, o);
+      const c = options.inMemory ? connectInMemory(server, o) : await connect(path, o);
       clients.push(c);
       return c;
     },
