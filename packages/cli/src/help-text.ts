@@ -99,3 +99,18 @@ Examples:
   $ ttrpc call /run/example.sock example.v1.Greeter/SayHello '{"name": "world"}' \\
       --proto example/v1/greeter.proto -I ./protos
   $ ttrpc help call        # requests, responses, streaming and more examples`;
+
+/** Examples for `ttrpc proxy`. */
+export const PROXY_EXAMPLES = `
+Examples:
+  # Put the tap between a client and a server, decoding with its protos
+  $ ttrpc proxy --listen /tmp/tap.sock --to /run/example.sock \\
+      --proto example/v1/greeter.proto -I ./protos
+  # Without a schema: methods, metadata, status and timing; messages as bytes
+  $ ttrpc proxy --listen tcp://127.0.0.1:7000 --to /run/example.sock
+
+Output (stdout), one line per event, [N] = connection, #ID = stream id:
+  [1] #1 → pkg.Svc/Method metadata {...} timeout 2000ms
+  [1] #1 → {"request":"as JSON"}
+  [1] #1 ← {"response":"as JSON"}
+  [1] #1 ← OK in 1.20ms`;

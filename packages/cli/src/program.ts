@@ -4,6 +4,7 @@ import { DEFAULT_CONNECT_TIMEOUT, runCall } from "./commands/call.js";
 import { runDescribe } from "./commands/describe.js";
 import type { CommandIo } from "./commands/io.js";
 import { runList } from "./commands/list.js";
+import { runProxy } from "./commands/proxy.js";
 import { ExitCode } from "./exit-codes.js";
 import {
   ADDRESS_HELP,
@@ -12,6 +13,7 @@ import {
   DESCRIBE_EXAMPLES,
   EXIT_HELP,
   LIST_EXAMPLES,
+  PROXY_EXAMPLES,
   SCHEMA_HELP,
   TOP_EXAMPLES,
 } from "./help-text.js";
@@ -103,6 +105,31 @@ export function createProgram(io: CommandIo, result: { code: number }): Command 
     .addHelpText("after", `${SCHEMA_HELP}\n\nExit status: 0 success, 1 bad input (schema, unknown symbol).\n${DESCRIBE_EXAMPLES}\n`)
     .action(async (symbol: string | undefined, options: Parameters<typeof runDescribe>[1]) => {
       result.code = await runDescribe(symbol, options, io);
+    });
+
+  const proxy = program
+    .command("proxy")
+    .summary("forward ttrpc connections and print every call")
+    .description(
+      "Accept ttrpc connections on --listen, forward each to --to byte for byte, and print every call on stdout: " +
+        "method, metadata, timeout, each message (JSON with a schema, else size and hex), status and time taken.",
+    )
+    .requiredOption("--listen <address>", "where clients connect: a socket path, @abstract-name or tcp://host:port")
+    .requiredOption("--to <address>", "the real server: a path, unix://path, @abstract-name, tcp://host:port, hvsock://path:port")
+    .optionsGroup("Proxy options:")
+    .addOption(new Option("--connect-timeout <duration>", "give up connecting to --to after this long").default("5s", "5s"))
+    .option("--emit-defaults", "print fields that hold their default value")
+    .option("--proto-field-names", "print field names as in the .proto file instead of lowerCamelCase");
+  schemaOptions(proxy)
+    .addHelpText(
+      "after",
+      `${ADDRESS_HELP}
+${SCHEMA_HELP}
+${PROXY_EXAMPLES}
+`,
+    )
+    .action(async (options: Parameters<typeof runProxy>[0]) => {
+      result.code = await runProxy(options, io);
     });
 
   return program;
