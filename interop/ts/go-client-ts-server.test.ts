@@ -35,6 +35,28 @@ describe("Go client → TS server", { skip: unavailable }, () => {
     });
   }
 
+  it("1,000 simultaneous Go dials all connect and get an answer (default backlog: somaxconn)", async (t) => {
+    const burst = async (backlog: number | undefined): Promise<GoCaseResult | undefined> => {
+      const s = new Server();
+      registerInteropServices(s);
+      const path = join(tmp.dir, `burst-${backlog ?? "default"}.sock`);
+      await s.listen(path, backlog === undefined ? {} : { backlog });
+      try {
+        return (await runGoClient(path, ["dials_1000_at_once"]))[0];
+      } finally {
+        await s.close();
+      }
+    };
+    const r = await burst(undefined);
+    assert.ok(r, "no result");
+    t.diagnostic(`default backlog: ${r.note ?? ""} ${r.error}`);
+    assert.equal(r.ok, true, `${r.error} (${r.note ?? ""})`);
+    assert.equal(r.note, "dials=1000 connected=1000 calls_ok=1000");
+    // For comparison only (timing-dependent, not asserted): Node's old default.
+    const small = await burst(511);
+    t.diagnostic(`backlog 511: ${small?.note ?? ""}`);
+  });
+
   // libuv before 1.48 (Node 20) binds abstract names padded to 108 bytes,
   // so Go (exact length) cannot reach them; fixed in libuv 1.48 (Node 22).
   const [major = 0, minor = 0] = (process.versions.uv ?? "0.0").split(".").map(Number);

@@ -21,7 +21,9 @@ Schemas:
 export const ADDRESS_HELP = `
 Addresses:
   /path/to/socket, unix:///path/to/socket, or @name for a Linux abstract
-  socket.`;
+  socket; tcp://host:port (no authentication: keep it on 127.0.0.1);
+  hvsock:///path/to/vmm.sock:PORT for a Firecracker / Cloud Hypervisor
+  hybrid vsock; \\.pipe\name for a Windows named pipe.`;
 
 /** Exit statuses; see exit-codes.ts. */
 export const EXIT_HELP = `
@@ -101,3 +103,18 @@ Examples:
   $ ttrpc call /run/example.sock example.v1.Greeter/SayHello '{"name": "world"}' \\
       --proto example/v1/greeter.proto -I ./protos
   $ ttrpc help call        # requests, responses, streaming and more examples`;
+
+/** Examples for `ttrpc proxy`. */
+export const PROXY_EXAMPLES = `
+Examples:
+  # Put the tap between a client and a server, decoding with its protos
+  $ ttrpc proxy --listen /tmp/tap.sock --to /run/example.sock \\
+      --proto example/v1/greeter.proto -I ./protos
+  # Without a schema: methods, metadata, status and timing; messages as bytes
+  $ ttrpc proxy --listen tcp://127.0.0.1:7000 --to /run/example.sock
+
+Output (stdout), one line per event, [N] = connection, #ID = stream id:
+  [1] #1 → pkg.Svc/Method metadata {...} timeout 2000ms
+  [1] #1 → {"request":"as JSON"}
+  [1] #1 ← {"response":"as JSON"}
+  [1] #1 ← OK in 1.20ms`;

@@ -5,6 +5,7 @@ import { runCompletion, SHELLS } from "./commands/completion.js";
 import { runDescribe } from "./commands/describe.js";
 import type { CommandIo } from "./commands/io.js";
 import { runList } from "./commands/list.js";
+import { runProxy } from "./commands/proxy.js";
 import { ExitCode } from "./exit-codes.js";
 import {
   ADDRESS_HELP,
@@ -13,6 +14,7 @@ import {
   DESCRIBE_EXAMPLES,
   EXIT_HELP,
   LIST_EXAMPLES,
+  PROXY_EXAMPLES,
   SCHEMA_HELP,
   TOP_EXAMPLES,
 } from "./help-text.js";
@@ -55,7 +57,7 @@ export function createProgram(io: CommandIo, result: { code: number }): Command 
     .command("call")
     .summary("call a method and print the responses as JSON")
     .description("Call METHOD on the ttrpc server at ADDRESS and print the responses as JSON.")
-    .argument("<address>", "server socket: a path, unix://path, or @abstract-name")
+    .argument("<address>", "server address: a path, unix://path, @abstract-name, tcp://host:port, hvsock://path:port")
     .argument("<method>", "SERVICE/METHOD, e.g. containerd.task.v2.Task/State (the service may be shortened when unambiguous)")
     .argument("[json]", "the request in the protobuf JSON mapping (see below for the default)")
     .optionsGroup("Call options:")
@@ -123,6 +125,31 @@ export function createProgram(io: CommandIo, result: { code: number }): Command 
     .argument("<shell>", SHELLS.join(", "))
     .action((shell: string) => {
       result.code = runCompletion(shell, program, io);
+    });
+
+  const proxy = program
+    .command("proxy")
+    .summary("forward ttrpc connections and print every call")
+    .description(
+      "Accept ttrpc connections on --listen, forward each to --to byte for byte, and print every call on stdout: " +
+        "method, metadata, timeout, each message (JSON with a schema, else size and hex), status and time taken.",
+    )
+    .requiredOption("--listen <address>", "where clients connect: a socket path, @abstract-name or tcp://host:port")
+    .requiredOption("--to <address>", "the real server: a path, unix://path, @abstract-name, tcp://host:port, hvsock://path:port")
+    .optionsGroup("Proxy options:")
+    .addOption(new Option("--connect-timeout <duration>", "give up connecting to --to after this long").default("5s", "5s"))
+    .option("--emit-defaults", "print fields that hold their default value")
+    .option("--proto-field-names", "print field names as in the .proto file instead of lowerCamelCase");
+  schemaOptions(proxy)
+    .addHelpText(
+      "after",
+      `${ADDRESS_HELP}
+${SCHEMA_HELP}
+${PROXY_EXAMPLES}
+`,
+    )
+    .action(async (options: Parameters<typeof runProxy>[0]) => {
+      result.code = await runProxy(options, io);
     });
 
   return program;

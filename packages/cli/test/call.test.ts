@@ -427,7 +427,7 @@ describe("ttrpc call without a server", () => {
   });
 
   it("an unsupported address scheme: exit 1", async () => {
-    const r = await runCli(["call", "tcp://localhost:1", "Streaming/Echo", "{}", ...P]);
+    const r = await runCli(["call", "vsock://3:1024", "Streaming/Echo", "{}", ...P]);
     assert.equal(r.code, 1);
     assertOneLineError(r.stderr, /^ttrpc: invalid address: /);
   });

@@ -1,14 +1,12 @@
-// An in-memory OpenTelemetry SDK and a traced server + client over a unix
-// socket in a temp dir, all torn down after each test.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// An in-memory OpenTelemetry SDK and a traced server + client connected in
+// memory (no socket), all torn down after each test.
 import type { TestContext } from "node:test";
 import { context, propagation } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { type Connection, connect, type Interceptor, type Server } from "@ttrpc-ts/runtime";
+import type { Connection, Interceptor, Server } from "@ttrpc-ts/runtime";
+import { connectInMemory } from "@ttrpc-ts/runtime/testing";
 
 // Handlers and callers must see the active span across awaits, as with any
 // Node SDK; the global propagator is the SDK's usual W3C pair.
@@ -29,27 +27,23 @@ export function spanNamed(spans: readonly ReadableSpan[], name: string, kind?: n
   return found[0] as ReadableSpan;
 }
 
-/** Starts `server` with `register` on a temp socket and connects a client with `interceptors`. */
+/** Serves `server` in memory and connects a client with `interceptors`. */
 export async function serve(
   t: TestContext,
   server: Server,
   interceptors: Interceptor[],
-): Promise<{ client: Connection; path: string; connect(interceptors: Interceptor[]): Promise<Connection> }> {
-  const dir = mkdtempSync(join(tmpdir(), "ttrpc-otel-"));
-  const path = join(dir, "s.sock");
-  await server.listen(path);
+): Promise<{ client: Connection; connect(interceptors: Interceptor[]): Promise<Connection> }> {
   const clients: Connection[] = [];
   const open = async (i: Interceptor[]) => {
-    const c = await connect(path, { interceptors: i });
+    const c = connectInMemory(server, { interceptors: i });
     clients.push(c);
     return c;
   };
   t.after(async () => {
     for (const c of clients) c.close();
     await server.close();
-    rmSync(dir, { recursive: true, force: true });
   });
-  return { client: await open(interceptors), path, connect: open };
+  return { client: await open(interceptors), connect: open };
 }
 
 /** Collects an async iterable. */

@@ -1,5 +1,5 @@
-// Replaces the tsc-built entry points (dist/{esm,cjs}/index.js and
-// dist/{esm,cjs}/protocol/index.js) with single-file bundles: loading one
+// Replaces the tsc-built entry points (dist/{esm,cjs}/index.js,
+// protocol/, testing/ and reconnect/index.js) with single-file bundles: loading one
 // module instead of ~30 is most of the runtime's import time. The .d.ts
 // files from tsc are kept as they are.
 import { readdirSync, rmSync, statSync } from "node:fs";
@@ -9,7 +9,20 @@ import { build } from "esbuild";
 const entries = [
   ["src/index.ts", "index.js"],
   ["src/protocol/index.ts", join("protocol", "index.js")],
+  ["src/testing/index.ts", join("testing", "index.js")],
+  ["src/reconnect/index.ts", join("reconnect", "index.js")],
 ];
+// The testing and reconnect entry points import the runtime through
+// "../index.js": keep that import, so they share the main bundle's classes
+// (an error from a test client is the application's TtrpcError).
+const mainEntryExternal = {
+  name: "main-entry-external",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/index\.js$/ }, (args) =>
+      /[\\/]src[\\/](testing|reconnect)$/.test(args.resolveDir) ? { path: "../index.js", external: true } : undefined,
+    );
+  },
+};
 const outputs = new Set();
 for (const [entry, out] of entries) {
   for (const format of ["esm", "cjs"]) {
@@ -27,6 +40,7 @@ for (const [entry, out] of entries) {
       keepNames: true,
       format,
       outfile,
+      plugins: [mainEntryExternal],
     });
   }
 }

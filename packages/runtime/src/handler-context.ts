@@ -1,6 +1,6 @@
 import { Code } from "./code.js";
 import { timeRemaining } from "./deadline.js";
-import type { Metadata } from "./metadata.js";
+import { Metadata, type MetadataInit } from "./metadata.js";
 import type { PeerInfo } from "./peer.js";
 import { TtrpcError } from "./ttrpc-error.js";
 
@@ -30,26 +30,34 @@ export interface HandlerContext {
   readonly peer: PeerInfo | undefined;
 }
 
-/** Options for {@link createHandlerContext}. */
+/** Options for {@link createHandlerContext}; everything may be left out. */
 export interface HandlerContextInit {
+  /** Default "". */
   service?: string;
+  /** Default "". */
   method?: string;
-  metadata: Metadata;
+  /** A Metadata, or what `new Metadata()` takes. Default: empty. */
+  metadata?: Metadata | MetadataInit;
+  /** Epoch ms. Default: none. */
   deadline?: number | undefined;
+  /** Sets `deadline` to now + this many ms (ignored when `deadline` is set). */
+  timeoutMs?: number | undefined;
+  /** Default: a signal that never fires. */
   signal?: AbortSignal;
   peer?: PeerInfo | undefined;
 }
 
 /**
  * Builds a context by hand, to unit-test a service implementation without
- * a server.
+ * a server: `await impl.sayHello(req, createHandlerContext({ metadata: { tenant: "a" } }))`.
  */
-export function createHandlerContext(init: HandlerContextInit): HandlerContext {
+export function createHandlerContext(init: HandlerContextInit = {}): HandlerContext {
+  const md = init.metadata;
   return new CallContext(
     init.service ?? "",
     init.method ?? "",
-    init.metadata,
-    init.deadline,
+    md instanceof Metadata ? md : new Metadata(md),
+    init.deadline ?? (init.timeoutMs === undefined ? undefined : Date.now() + init.timeoutMs),
     init.peer,
     init.signal ?? new AbortController().signal,
   );

@@ -9,8 +9,8 @@ export type { CallOptions } from "./call-options.js";
 export { connect } from "./client/connect.js";
 /** A connection to a server, and its options. */
 export { Connection, type ConnectionOptions } from "./client/connection.js";
-/** A typed client for one service on a connection. */
-export { createClient } from "./client/create-client.js";
+/** A typed client for one service on a connection (or anything with a Connection's call methods). */
+export { type CallTarget, createClient } from "./client/create-client.js";
 // --- Errors and metadata ---
 /** Status codes (gRPC numbering), their names, and parsing. */
 export { Code, codeName, parseCode } from "./code.js";

@@ -228,6 +228,7 @@ describe("server interceptors", { timeout: 30_000 }, () => {
   it("run in order around the handler, first outermost", async (t) => {
     const log: string[] = [];
     const h = await startServer(t, {
+      inMemory: true,
       server: { interceptors: [logging(log, "a"), logging(log, "b")] },
       impl: {
         echo: (req) => {
@@ -244,6 +245,7 @@ describe("server interceptors", { timeout: 30_000 }, () => {
   it("see method, metadata, deadline and the handler context", async (t) => {
     const seen: unknown[] = [];
     const h = await startServer(t, {
+      inMemory: true,
       server: {
         interceptors: [
           (next) => async (req) => {
@@ -269,6 +271,7 @@ describe("server interceptors", { timeout: 30_000 }, () => {
   it("metadata changed in place reaches the handler; the request message can be replaced", async (t) => {
     let handlerSaw: unknown;
     const h = await startServer(t, {
+      inMemory: true,
       server: {
         interceptors: [
           (next) => async (req) => {
@@ -293,6 +296,7 @@ describe("server interceptors", { timeout: 30_000 }, () => {
   it("can refuse a call: the handler does not run, the client gets the error", async (t) => {
     let ran = false;
     const h = await startServer(t, {
+      inMemory: true,
       server: {
         interceptors: [
           (next) => async (req) => {
@@ -317,6 +321,7 @@ describe("server interceptors", { timeout: 30_000 }, () => {
 
   it("an interceptor throwing a plain Error gives UNKNOWN with its message", async (t) => {
     const h = await startServer(t, {
+      inMemory: true,
       server: {
         interceptors: [
           () => async () => {
@@ -333,6 +338,7 @@ describe("server interceptors", { timeout: 30_000 }, () => {
     const kinds: string[] = [];
     let inputCount = 0;
     const h = await startServer(t, {
+      inMemory: true,
       server: {
         interceptors: [
           (next) => async (req) => {
@@ -385,6 +391,7 @@ describe("server interceptors", { timeout: 30_000 }, () => {
   it("an interceptor can observe how long a call took (async around next)", async (t) => {
     const durations: number[] = [];
     const h = await startServer(t, {
+      inMemory: true,
       server: {
         interceptors: [
           (next) => async (req) => {

@@ -26,6 +26,7 @@ var allCases = []testCase{
 	{"response_over_limit", caseResponseOverLimit},
 	{"concurrent_200", caseConcurrent200},
 	{"connections_50", caseConnections50},
+	{"dials_1000_at_once", caseDials1000AtOnce},
 	{"stream_echo", caseStreamEcho},
 	{"stream_sum", caseStreamSum},
 	{"stream_divide", caseStreamDivide},

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"sync"
+	"sync/atomic"
 
 	"google.golang.org/protobuf/types/known/emptypb"
 
@@ -66,4 +68,48 @@ func caseConnections50(t *T) error {
 		}
 		return nil
 	})
+}
+
+// caseDials1000AtOnce opens 1,000 connections at the same instant (all
+// goroutines released together) and makes one call on each. A server whose
+// listen backlog is smaller than the burst makes some dials fail with
+// "connect: resource temporarily unavailable" (EAGAIN on unix sockets).
+func caseDials1000AtOnce(t *T) error {
+	const n = 1000
+	start := make(chan struct{})
+	var dialed, called atomic.Int32
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			c, err := t.dial()
+			if err != nil {
+				errs[i] = fmt.Errorf("connection %d: %w", i, err)
+				return
+			}
+			dialed.Add(1)
+			in := distinctMessage(i)
+			got, err := c.interop.Echo(t.ctx, in)
+			if err == nil {
+				err = expectEqual(fmt.Sprintf("connection %d", i), in, got)
+			}
+			if err != nil {
+				errs[i] = fmt.Errorf("connection %d Echo: %w", i, err)
+				return
+			}
+			called.Add(1)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	t.notef("dials=%d connected=%d calls_ok=%d", n, dialed.Load(), called.Load())
+	for _, err := range errs {
+		if err != nil {
+			return fmt.Errorf("%d of %d dials failed, %d of %d calls failed; first: %w", n-int(dialed.Load()), n, n-int(called.Load()), n, err)
+		}
+	}
+	return nil
 }

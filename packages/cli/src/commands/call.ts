@@ -168,7 +168,7 @@ async function connectOrExplain(address: string, options: { maxMessageSize?: num
   let abstractName: string | undefined;
   try {
     const target = parseAddress(address);
-    if (target.abstract) abstractName = target.path.slice(1);
+    if (target.kind === "unix" && target.abstract) abstractName = target.path.slice(1);
   } catch (e) {
     throw new CliError(`invalid address: ${errorMessage(e)}`);
   }

@@ -5,6 +5,12 @@ import type { Client, TsProtoClient } from "../service-types.js";
 import type { Connection } from "./connection.js";
 
 /**
+ * What a typed client calls: a {@link Connection}, or anything with its four
+ * call methods (e.g. a reconnecting connection).
+ */
+export type CallTarget = Pick<Connection, "unary" | "serverStream" | "clientStream" | "bidiStream">;
+
+/**
  * A typed client for one service on a connection. The result has one method
  * per RPC (by local name, e.g. `sayHello`) and no other members, so it can
  * itself be registered as a server implementation (a proxy).
@@ -14,10 +20,10 @@ import type { Connection } from "./connection.js";
  * const res = await echo.say({ text: "hi" }, { timeoutMs: 1000 });
  * ```
  */
-export function createClient<S extends DescService>(service: S, connection: Connection): Client<S>;
-export function createClient<D extends TsProtoServiceDefinition>(service: D, connection: Connection): TsProtoClient<D>;
-export function createClient(service: ServiceDef, connection: Connection): Record<string, unknown>;
-export function createClient(service: DescService | TsProtoServiceDefinition | ServiceDef, connection: Connection): object {
+export function createClient<S extends DescService>(service: S, connection: CallTarget): Client<S>;
+export function createClient<D extends TsProtoServiceDefinition>(service: D, connection: CallTarget): TsProtoClient<D>;
+export function createClient(service: ServiceDef, connection: CallTarget): Record<string, unknown>;
+export function createClient(service: DescService | TsProtoServiceDefinition | ServiceDef, connection: CallTarget): object {
   const def = normalizeService(service);
   const out: Record<string, unknown> = {};
   for (const m of def.methods) {

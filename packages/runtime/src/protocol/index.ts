@@ -2,8 +2,8 @@
 // tests, other transports and libraries that speak ttrpc themselves.
 // Applications use @ttrpc-ts/runtime.
 
-/** Address parsing (path, unix://path, @abstract) into what `node:net` takes. */
-export { parseAddress } from "../address.js";
+/** Address parsing (path, unix://, @abstract, tcp://, hvsock://, named pipes) and its short form. */
+export { type Address, formatAddress, parseAddress } from "../address.js";
 /** The `google.rpc.Status` schema errors travel as. */
 export { type Status, StatusSchema } from "../gen/google/rpc/status_pb.js";
 /** The `ttrpc.Request` / `ttrpc.Response` envelope schemas. */
@@ -21,6 +21,12 @@ export {
   type TsProtoMethodDefinition,
   type TsProtoServiceDefinition,
 } from "../method.js";
+/** Opens a byte stream to any parsed address (what `connect` uses before it frames). */
+export { type DialOptions, dial } from "../transport/dial.js";
+/** Host-initiated hybrid vsock: CONNECT <port> on a VMM's unix socket, with Kata's retry windows. */
+export { dialHybridVsock, type HybridVsockDialOptions, hybridVsockListenPath } from "../transport/hybrid-vsock.js";
+/** The default listen backlog: the system's somaxconn on Linux, else 511. */
+export { defaultBacklog } from "../transport/somaxconn.js";
 /** Frame layout: header length, default size limit, types, flags and encoders. */
 export {
   DEFAULT_MAX_MESSAGE_SIZE,

@@ -3,7 +3,7 @@ import type * as net from "node:net";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { DescService } from "@bufbuild/protobuf";
-import { parseAddress } from "../address.js";
+import { type Address, formatAddress, parseAddress } from "../address.js";
 import { Code } from "../code.js";
 import { applyInterceptors, type Interceptor } from "../interceptor.js";
 import {
@@ -20,6 +20,8 @@ import {
 import { normalizeService, type ServiceDef, type ServiceInput, type TsProtoServiceDefinition } from "../method.js";
 import type { PeerInfo } from "../peer.js";
 import type { ServiceImpl, TsProtoServiceImpl } from "../service-types.js";
+import { hybridVsockListenPath } from "../transport/hybrid-vsock.js";
+import { defaultBacklog } from "../transport/somaxconn.js";
 import { echo, TtrpcError } from "../ttrpc-error.js";
 import { DEFAULT_MAX_MESSAGE_SIZE } from "../wire/frame.js";
 import { type AnyHandler, findHandler, invokeHandler, type RegisteredMethod } from "./invoke.js";
@@ -87,6 +89,41 @@ export interface ServerOptions {
    * resolve) false, or throw, to refuse it: the socket is closed at once.
    */
   onConnection?: (connection: IncomingConnection) => boolean | Promise<boolean>;
+  /**
+   * Runs for each accepted connection (after `onConnection`) before the
+   * first frame is read: authenticate the peer, or wrap the socket (TLS,
+   * a decrypting stream). Resolve with a Duplex to serve that instead of
+   * the socket, or with nothing to serve the socket itself. A throw (or a
+   * rejection) closes the connection and is reported to `onHandshakeError`.
+   * Go's `Handshaker` does the same job. Listeners only; {@link Server.serve}
+   * does not run it.
+   */
+  handshake?: (socket: Socket, info: HandshakeInfo) => Promise<Duplex | undefined> | Duplex | undefined;
+  /** How long `handshake` may take before the connection is closed. Default 10000 ms. */
+  handshakeTimeoutMs?: number;
+  /**
+   * Told why a connection was closed during its handshake. Default: a
+   * process warning (`process.emitWarning`, type `TtrpcHandshakeWarning`).
+   */
+  onHandshakeError?: (error: Error, info: HandshakeInfo) => void;
+}
+
+/** What {@link ServerOptions.handshake} gets besides the socket. */
+export interface HandshakeInfo {
+  /** The address the connection came in on, as given to `listen`. */
+  readonly address: string;
+  /** The peer's credentials, when `peerCredentials` is set and could read them. */
+  readonly peer: PeerInfo | undefined;
+}
+
+/** Options for {@link Server.listen}. */
+export interface ListenOptions {
+  /**
+   * Most connections the kernel queues before they are accepted. Default:
+   * the system's `net.core.somaxconn` on Linux (read from /proc, as Go
+   * does), else 511 (Node's default).
+   */
+  backlog?: number;
 }
 
 /** What {@link ServerOptions.onConnection} gets. */
@@ -120,6 +157,9 @@ export class Server {
   readonly #maxConnections: number;
   readonly #peerCredentials: ServerOptions["peerCredentials"];
   readonly #onConnection: ServerOptions["onConnection"];
+  readonly #handshake: ServerOptions["handshake"];
+  readonly #handshakeTimeoutMs: number;
+  readonly #onHandshakeError: NonNullable<ServerOptions["onHandshakeError"]>;
   #active = 0;
   #state: "open" | "shutdown" | "closed" = "open";
   #idleWaiters: Array<() => void> = [];
@@ -133,6 +173,12 @@ export class Server {
     this.#maxConnections = unlimited(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
     this.#peerCredentials = options.peerCredentials;
     this.#onConnection = options.onConnection;
+    this.#handshake = options.handshake;
+    this.#handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+    this.#onHandshakeError =
+      options.onHandshakeError ??
+      ((err, info) =>
+        process.emitWarning(`ttrpc: connection on ${info.address} closed during handshake: ${err.message}`, "TtrpcHandshakeWarning"));
     const self = this;
     this.#core = {
       maxMessageSize: max,
@@ -213,34 +259,52 @@ export class Server {
   }
 
   /**
-   * Listens on a unix socket: a path, `unix://path`, or `@name` for an
-   * abstract socket. A stale socket file is replaced; one that a live server
-   * still answers on is not (the promise rejects). The file is created with
-   * `socketMode` and removed again by `close`/`shutdown`.
+   * Listens on an address: a unix socket path, `unix://path`, `@name` for an
+   * abstract socket, `tcp://host:port` (port 0 picks a free one; no
+   * authentication, so prefer 127.0.0.1), `hvsock://<vmm socket>:<port>`
+   * (binds `<vmm socket>_<port>`, where Firecracker and Cloud Hypervisor
+   * deliver connections the guest opens to that vsock port) or a Windows
+   * named pipe `\\.\pipe\name`. A stale socket file is replaced; one that a live
+   * server still answers on is not (the promise rejects). Socket files are
+   * created with `socketMode` and removed again by `close`/`shutdown`.
+   * Resolves with the bound address (for tcp, with the actual port).
    */
-  async listen(address: string): Promise<void> {
+  async listen(address: string, options: ListenOptions = {}): Promise<string> {
     if (this.#state !== "open") throw new Error("server is shut down");
-    const { path, abstract } = parseAddress(address);
-    if (!abstract) await clearStaleSocket(path);
+    const target = parseAddress(address);
+    const backlog = options.backlog ?? defaultBacklog();
+    if (!Number.isInteger(backlog) || backlog < 1) throw new RangeError(`listen backlog must be a positive integer, got ${backlog}`);
+    const file = socketFile(target);
+    if (file !== undefined) await clearStaleSocket(file);
     // Loaded on first use: node:net is a good part of what importing the runtime would cost.
     const { createServer } = await import("node:net");
-    const server = createServer((socket) => void this.#accept(socket));
+    const server = createServer((socket) => void this.#accept(socket, address, target.kind === "tcp"));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
+      const ready = (): void => {
+        server.off("error", reject);
+        resolve();
+      };
+      if (target.kind === "tcp") {
+        server.listen({ host: target.host, port: target.port, backlog }, ready);
+        return;
+      }
       // Bind with a restrictive umask so the socket is never briefly open to others.
-      const old = abstract ? undefined : process.umask(0o777 & ~this.#socketMode);
+      const old = file === undefined ? undefined : process.umask(0o777 & ~this.#socketMode);
       try {
-        server.listen(path, () => {
-          server.off("error", reject);
-          resolve();
-        });
+        server.listen({ path: file ?? (target as { path: string }).path, backlog }, ready);
       } finally {
         if (old !== undefined) process.umask(old);
       }
     });
-    if (!abstract) chmodSync(path, this.#socketMode);
+    if (file !== undefined) chmodSync(file, this.#socketMode);
     server.on("error", () => {});
-    this.#listeners.push({ server, path: abstract ? undefined : path });
+    this.#listeners.push({ server, path: file });
+    const bound = server.address();
+    if (target.kind === "tcp" && bound !== null && typeof bound === "object") {
+      return formatAddress({ kind: "tcp", host: target.host, port: bound.port });
+    }
+    return file ?? address;
   }
 
   /**
@@ -260,8 +324,9 @@ export class Server {
     if (!conn.closed && !refusal) this.#connections.add(conn);
   }
 
-  async #accept(socket: Socket): Promise<void> {
+  async #accept(socket: Socket, address: string, tcp: boolean): Promise<void> {
     socket.on("error", () => {});
+    if (tcp) socket.setNoDelay(true);
     let peer: PeerInfo | undefined;
     try {
       peer = this.#peerCredentials?.(socket);
@@ -280,7 +345,45 @@ export class Server {
         return;
       }
     }
-    this.serve(socket, peer);
+    let stream: Duplex = socket;
+    if (this.#handshake) {
+      const info: HandshakeInfo = { address, peer };
+      try {
+        stream = (await this.#runHandshake(socket, info)) ?? socket;
+      } catch (e) {
+        socket.destroy();
+        try {
+          this.#onHandshakeError(e instanceof Error ? e : new Error(String(e)), info);
+        } catch {
+          // A failing reporter must not take the server down.
+        }
+        return;
+      }
+    }
+    this.serve(stream, peer);
+  }
+
+  /** Runs the handshake hook, bounded by the timeout and by the peer going away. */
+  #runHandshake(socket: Socket, info: HandshakeInfo): Promise<Duplex | undefined> {
+    const handshake = this.#handshake as NonNullable<ServerOptions["handshake"]>;
+    const ms = this.#handshakeTimeoutMs;
+    return new Promise((resolve, reject) => {
+      const finish = (err: Error | undefined, stream?: Duplex): void => {
+        clearTimeout(timer);
+        socket.off("close", onClose);
+        if (err) reject(err);
+        else resolve(stream);
+      };
+      const onClose = (): void => finish(new Error("peer closed the connection"));
+      const timer = setTimeout(() => finish(new Error(`handshake took longer than ${ms} ms`)), ms);
+      socket.once("close", onClose);
+      Promise.resolve()
+        .then(() => handshake(socket, info))
+        .then(
+          (s) => finish(undefined, s ?? undefined),
+          (e: unknown) => finish(e instanceof Error ? e : new Error(String(e))),
+        );
+    });
   }
 
   /**
@@ -356,6 +459,13 @@ export class Server {
 /** A count limit where 0 and Infinity both mean none (stored as 0). */
 function unlimited(n: number): number {
   return Number.isFinite(n) ? n : 0;
+}
+
+/** The socket file a listener on `a` creates, if any. */
+function socketFile(a: Address): string | undefined {
+  if (a.kind === "unix") return a.abstract ? undefined : a.path;
+  if (a.kind === "hvsock") return hybridVsockListenPath(a.path, a.port);
+  return undefined;
 }
 
 /** Removes a socket file nobody answers on; refuses to touch a live one. */

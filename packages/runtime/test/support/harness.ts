@@ -16,6 +16,7 @@ import {
   type ServerOptions,
   type ServiceImpl,
 } from "@ttrpc-ts/runtime";
+import { connectInMemory } from "@ttrpc-ts/runtime/testing";
 import { Streaming } from "./gen/streaming_pb.js";
 import { FakeServer, RawPeer } from "./raw-peer.js";
 import { socketPath } from "./socket-path.js";
@@ -69,6 +70,8 @@ interface HarnessParts {
   baseline: Map<string, number> | undefined;
   /** Removes the socket's directory, if the harness owns it. */
   cleanup: () => void;
+  /** Clients are served over in-memory duplex pairs; nothing listens. */
+  inMemory?: boolean;
 }
 
 /** A server listening on a fresh socket, plus everything a case connects to it. */
@@ -84,6 +87,7 @@ export class Harness {
   readonly raws: RawPeer[] = [];
   readonly #leakChecks: boolean;
   readonly #cleanup: () => void;
+  readonly #inMemory: boolean;
   #closed = false;
 
   private constructor(parts: HarnessParts) {
@@ -94,6 +98,7 @@ export class Harness {
     this.baseline = parts.baseline ?? new Map();
     this.#leakChecks = parts.baseline !== undefined;
     this.#cleanup = parts.cleanup;
+    this.#inMemory = parts.inMemory ?? false;
   }
 
   /**
@@ -115,18 +120,26 @@ export class Harness {
   }
 
   /** Starts a server for one test without leak checks (see {@link startServer}). */
-  static async startPlain(t: TestContextLike, server: Server): Promise<Harness> {
+  static async startPlain(t: TestContextLike, server: Server, inMemory = false): Promise<Harness> {
     const tmp = tempDir("ttrpc-rt-");
     const path = tmp.path("s.sock");
-    await server.listen(path);
-    const h = new Harness({ server, path, dir: tmp.dir, probe: createProbe(), baseline: undefined, cleanup: () => tmp.cleanup() });
+    if (!inMemory) await server.listen(path);
+    const h = new Harness({
+      server,
+      path,
+      dir: tmp.dir,
+      probe: createProbe(),
+      baseline: undefined,
+      cleanup: () => tmp.cleanup(),
+      inMemory,
+    });
     t.after(() => h.close());
     return h;
   }
 
   /** A new client connection, closed by {@link close}. */
   async client(options: ConnectionOptions = {}): Promise<Connection> {
-    const c = await connect(this.path, options);
+    const c = this.#inMemory ? connectInMemory(this.server, options) : await connect(this.path, options);
     this.clients.push(c);
     return c;
   }
@@ -209,6 +222,11 @@ export interface HarnessOptions {
   impl?: Partial<ServiceImpl<typeof Streaming>>;
   /** More registrations. */
   register?: (server: Server) => void;
+  /**
+   * Serve clients over in-memory duplex pairs instead of a unix socket
+   * (no listener; `path` and `raw()` are then unusable).
+   */
+  inMemory?: boolean;
 }
 
 /** Starts a server with the streaming service for one test; everything is closed when the test ends. */
@@ -216,7 +234,7 @@ export async function startServer(t: TestContextLike, options: HarnessOptions = 
   const server = new Server(options.server);
   server.register(Streaming, { ...streamingImpl(), ...options.impl });
   options.register?.(server);
-  return Harness.startPlain(t, server);
+  return Harness.startPlain(t, server, options.inMemory);
 }
 
 /** Starts a fake raw server for one test (closed when the test ends). */

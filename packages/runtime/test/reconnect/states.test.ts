@@ -1,0 +1,130 @@
+// ReconnectingConnection's state model, over in-memory connections whose
+// "server" the test takes down and brings back at will.
+import * as assert from "node:assert/strict";
+import type { Duplex } from "node:stream";
+import { describe, it } from "node:test";
+import { Code, createClient, Server, TtrpcError } from "@ttrpc-ts/runtime";
+import { type ConnectionState, ReconnectingConnection } from "@ttrpc-ts/runtime/reconnect";
+import { duplexPair } from "@ttrpc-ts/runtime/testing";
+import { assertFailed } from "../support/errors.js";
+import { Streaming, streamingImpl } from "../support/harness.js";
+import { settle, waitFor } from "../support/wait.js";
+
+/** A server that can be switched off: while down, dials fail like ECONNREFUSED. */
+function switchable() {
+  const server = new Server().register(Streaming, {
+    ...streamingImpl(),
+    // Never answers until the connection goes.
+    async echoNull(_reqs, ctx) {
+      await new Promise((r) => ctx.signal.addEventListener("abort", r));
+      return {};
+    },
+  });
+  const ends: Duplex[] = [];
+  let up = true;
+  let dials = 0;
+  return {
+    dial: async (): Promise<Duplex> => {
+      dials++;
+      if (!up) throw new Error("connection refused");
+      const [a, b] = duplexPair();
+      server.serve(b);
+      ends.push(b);
+      return a;
+    },
+    down() {
+      up = false;
+      for (const e of ends.splice(0)) e.destroy();
+    },
+    up() {
+      up = true;
+    },
+    get dials() {
+      return dials;
+    },
+  };
+}
+
+function track(rc: ReconnectingConnection): ConnectionState[] {
+  const states: ConnectionState[] = [rc.state];
+  rc.onStateChange((s) => states.push(s));
+  return states;
+}
+
+describe("ReconnectingConnection", () => {
+  it("idle until the first call; ready; a drop fails calls in flight UNAVAILABLE, then redials; close is for good", async () => {
+    const srv = switchable();
+    const closes: TtrpcError[] = [];
+    const rc = new ReconnectingConnection("mem", { dial: srv.dial, backoff: { initialMs: 5, maxMs: 20 }, onClose: (e) => closes.push(e) });
+    const states = track(rc);
+    assert.equal(rc.state, "idle");
+    assert.equal(srv.dials, 0, "nothing dialed before the first call");
+    const svc = createClient(Streaming, rc);
+    assert.equal((await svc.echo({ seq: 1, msg: "a" })).seq, 2);
+    assert.equal(rc.state, "ready");
+
+    async function* never() {
+      yield { seq: 1, msg: "x" };
+      await new Promise(() => {});
+    }
+    const inFlight = settle(svc.echoNull(never()));
+    await waitFor(() => rc.activeCalls === 1, 2000, "call in flight");
+    srv.down();
+    assertFailed(await inFlight, Code.Unavailable, /closed/);
+    await waitFor(() => rc.state === "connecting", 2000, "connecting after the drop");
+    // Calls made now wait for the server to come back.
+    const waiting = [svc.echo({ seq: 10 }), svc.echo({ seq: 20 })];
+    await waitFor(() => srv.dials >= 4, 2000, "redial attempts while down");
+    srv.up();
+    assert.deepEqual(
+      (await Promise.all(waiting)).map((r) => r.seq),
+      [11, 21],
+    );
+    assert.equal(rc.connects, 2);
+    assert.equal(closes.length, 0, "a drop is not a close");
+
+    rc.close();
+    assert.equal(rc.state, "closed");
+    assertFailed(await settle(svc.echo({ seq: 1 })), Code.Unavailable, /client closed/);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(closes.length, 1);
+    assert.deepEqual(states, ["idle", "connecting", "ready", "connecting", "ready", "closed"]);
+  });
+
+  it("a waiting call ends at its deadline (DEADLINE_EXCEEDED), its signal (CANCELLED) or waitTimeoutMs (UNAVAILABLE)", async () => {
+    const srv = switchable();
+    srv.down();
+    const rc = new ReconnectingConnection("mem", { dial: srv.dial, backoff: { initialMs: 5, maxMs: 20 }, waitTimeoutMs: 150 });
+    const svc = createClient(Streaming, rc);
+    assertFailed(await settle(svc.echo({}, { timeoutMs: 40 })), Code.DeadlineExceeded, /waiting for a connection/);
+    const ac = new AbortController();
+    const aborted = settle(svc.echo({}, { signal: ac.signal }));
+    ac.abort();
+    assertFailed(await aborted, Code.Canceled);
+    assertFailed(await settle(svc.echo({})), Code.Unavailable, /not connected to mem after 150 ms: .*connection refused/);
+    // Streams wait the same way, from their first read.
+    const drain = async (): Promise<number> => {
+      let n = 0;
+      for await (const _ of svc.divideStream({ sum: 1, num: 1 }, { timeoutMs: 30 })) n++;
+      return n;
+    };
+    assertFailed(await settle(drain()), Code.DeadlineExceeded);
+    assert.equal(rc.state, "connecting");
+    rc.close();
+  });
+
+  it("maxAttempts failed dials in a row: closed for good, waiting calls fail, onClose fires once", async () => {
+    const srv = switchable();
+    srv.down();
+    const closes: string[] = [];
+    const rc = new ReconnectingConnection("mem", { dial: srv.dial, maxAttempts: 3, backoff: { initialMs: 1, maxMs: 5 } });
+    rc.onClose((e) => closes.push(e.rawMessage));
+    const r = await settle(rc.ready());
+    assertFailed(r, Code.Unavailable, /gave up reconnecting to mem after 3 attempts: .*connection refused/);
+    assert.equal(srv.dials, 3);
+    assert.equal(rc.state, "closed");
+    await new Promise((res) => setImmediate(res));
+    assert.equal(closes.length, 1);
+    assert.ok(r.ok === false && r.error instanceof TtrpcError, "the application's TtrpcError class");
+  });
+});
