@@ -14,6 +14,9 @@
 //
 // TTRPC_TS_TEST_CONCURRENCY sets how many test files run at once (default 2:
 // most files wait on sockets and child processes, not on the CPU).
+// TTRPC_TS_TEST_TIMEOUT_MS bounds every test and every test file (default
+// 300000: the slowest file takes under a minute on a loaded machine): a hang
+// then fails that file, with its name, instead of stalling the whole run.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -98,12 +101,14 @@ const files =
         ...findTests("examples"),
       ].sort();
 const concurrency = process.env.TTRPC_TS_TEST_CONCURRENCY ?? "2";
+const timeoutMs = process.env.TTRPC_TS_TEST_TIMEOUT_MS ?? "300000";
 run(`Tests (${files.length} files, ${concurrency} at a time, Node ${process.version})`, process.execPath, [
   "--conditions=@ttrpc-ts/source",
   "--import",
   "tsx",
   "--test",
   `--test-concurrency=${concurrency}`,
+  `--test-timeout=${timeoutMs}`,
   "--test-reporter=spec",
   ...files,
 ]);

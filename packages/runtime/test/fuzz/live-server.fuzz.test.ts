@@ -84,6 +84,17 @@ function varint(n: number): number[] {
   return out;
 }
 
+/**
+ * Writes `chunk`; true when it has not gone through within 200 ms (the
+ * server has stopped reading from this peer: its answers are not read).
+ */
+async function writeOrStall(raw: RawPeer, chunk: Uint8Array): Promise<boolean> {
+  const written = raw.write(chunk).then(() => false);
+  // Destroying the socket later fails a write still pending; that is expected.
+  written.catch(() => {});
+  return Promise.race([written, sleep(200).then(() => true)]);
+}
+
 /** One fuzz connection: a random session of frames, then a random ending. */
 async function fuzzConnection(
   path: string,
@@ -135,8 +146,11 @@ async function fuzzConnection(
     let stalled = false;
     for (const chunk of randomChunks(rng, frame)) {
       // A server may stop reading from a peer that does not read: give up on
-      // this session then, rather than wait.
-      stalled = (await Promise.race([raw.write(chunk).then(() => false), sleep(200).then(() => true)])) || stalled;
+      // this session at the first write that does not go through, rather
+      // than wait (a frame cut into 1-byte chunks would otherwise wait once
+      // per chunk).
+      stalled = await writeOrStall(raw, chunk);
+      if (stalled) break;
       stats.bytes += chunk.length;
     }
     if (stalled) {
@@ -150,7 +164,7 @@ async function fuzzConnection(
   const end = rng.int(3);
   if (end === 0) {
     const f = randomFrame(rng, 512);
-    await raw.write(f.subarray(0, rng.int(f.length)));
+    await writeOrStall(raw, f.subarray(0, rng.int(f.length)));
     raw.socket.destroy();
   } else if (end === 1) {
     // Half-close: the server must close its side (a paused peer still gets the FIN handled).
