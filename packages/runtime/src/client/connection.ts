@@ -51,8 +51,8 @@ export interface ConnectionOptions {
    */
   connectionBufferBytes?: number;
   /**
-   * Most decode work for one response, in cost units (a field 1, a
-   * sub-message 6, an unknown field 4; see PROTOCOL.md), checked before
+   * Most decode work for one response, in cost units (a number 1, a
+   * sub-message 2, a map entry 7; see PROTOCOL.md), checked before
    * decoding: more is RESOURCE_EXHAUSTED. Applies to protobuf-es services.
    * Default 500,000 (about 100 ms of decoding).
    */

@@ -47,8 +47,8 @@ export interface ServerOptions {
   /** Most metadata bytes (keys and values) in one Request; more is RESOURCE_EXHAUSTED. Default 64 KiB. */
   maxMetadataBytes?: number;
   /**
-   * Most decode work for one request message, in cost units (a field 1, a
-   * sub-message 6, an unknown field 4; see PROTOCOL.md), checked before
+   * Most decode work for one request message, in cost units (a number 1, a
+   * sub-message 2, a map entry 7; see PROTOCOL.md), checked before
    * decoding: more is RESOURCE_EXHAUSTED. Applies to protobuf-es services.
    * Default 500,000 (about 100 ms of decoding).
    */
