@@ -1,5 +1,6 @@
 import { create, type DescMessage, type MessageInitShape, type MessageShape, type Registry } from "@bufbuild/protobuf";
-import { type Any, AnySchema, anyIs, anyPack, anyUnpack } from "@bufbuild/protobuf/wkt";
+import type { Any } from "@bufbuild/protobuf/wkt";
+import { packAny, toAnyMessage, unpackAny } from "./any.js";
 import { Code, codeName } from "./code.js";
 import type { Status } from "./gen/google/rpc/status_pb.js";
 import { statusMessage } from "./wire/status-codec.js";
@@ -93,23 +94,16 @@ export class TtrpcError extends Error {
   findDetails(typeOrRegistry: DescMessage | Registry): MessageShape<DescMessage>[] {
     const out: MessageShape<DescMessage>[] = [];
     for (const any of this.details) {
-      if ("kind" in typeOrRegistry && typeOrRegistry.kind === "message") {
-        if (anyIs(any, typeOrRegistry)) {
-          const m = anyUnpack(any, typeOrRegistry);
-          if (m !== undefined) out.push(m);
-        }
-      } else {
-        const m = anyUnpack(any, typeOrRegistry as Registry);
-        if (m !== undefined) out.push(m);
-      }
+      const m = unpackAny(any, typeOrRegistry);
+      if (m !== undefined) out.push(m);
     }
     return out;
   }
 }
 
 function toAny(detail: Any | OutgoingDetail): Any {
-  if ("desc" in detail) return anyPack(detail.desc, create(detail.desc, detail.value));
-  return detail.$typeName === AnySchema.typeName ? detail : create(AnySchema, detail);
+  if ("desc" in detail) return packAny(detail.desc, create(detail.desc, detail.value));
+  return detail.$typeName === "google.protobuf.Any" ? detail : toAnyMessage(detail);
 }
 
 // The errors the runtime itself raises, each with Go's text where Go has one.
