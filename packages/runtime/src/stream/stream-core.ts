@@ -138,8 +138,7 @@ export class StreamCore {
       for (;;) {
         // While the socket's buffer is over its mark (this stream's last
         // message or another stream's), the producer is not even asked for
-        // the next message: all streams together add at most one message
-        // each past the mark, and only when it had room.
+        // the next message.
         while (port.writeBlocked) {
           await port.whenWritable();
           if (stopped()) return false;
@@ -150,6 +149,13 @@ export class StreamCore {
           break;
         }
         if (stopped() || this.#sendClosed) break;
+        // Streams started in one turn all found room and asked for a
+        // message; the first one written may have filled the socket. The
+        // others wait here, before encoding (a copy) and queueing theirs.
+        while (port.writeBlocked) {
+          await port.whenWritable();
+          if (stopped()) return false;
+        }
         const bytes = encode(r.value);
         if (bytes.length > max) throw oversizeError(bytes.length, max);
         // False also when the socket is going away: waiting for its close

@@ -141,6 +141,44 @@ describe("hardening: bounded cost per peer", () => {
     await raw.destroy();
   });
 
+  it("server streams of 1 MiB messages that are never read: messages produced while the socket is backed up are not encoded or queued", async (t) => {
+    let produced = 0;
+    let encoded = 0;
+    const counted: MethodDef<Msg, Msg> = {
+      ...TestMethods.ticks,
+      encodeOutput: (m) => {
+        encoded++;
+        return encodeMsg(m);
+      },
+    };
+    const h = await Harness.start(t, {}, (server) =>
+      server.register(
+        { typeName: SERVICE, methods: [counted] },
+        {
+          ticks: async function* () {
+            for (;;) {
+              produced++;
+              yield msg({ data: new Uint8Array(MiB) });
+            }
+          },
+        },
+      ),
+    );
+    const raw = await h.raw();
+    raw.socket.pause();
+    // 50 stream Requests in one write: their handlers start in one turn.
+    const frames: Buffer[] = [];
+    for (let i = 0; i < 50; i++) frames.push(requestFrame(2 * i + 1, "Ticks", encodeMsg(msg())));
+    await raw.write(Buffer.concat(frames));
+    await waitFor(() => produced >= 50, 5000, "every handler's first message");
+    await new Promise((r) => setTimeout(r, 200));
+    t.diagnostic(`${produced} messages produced, ${encoded} encoded and queued`);
+    // One message fills the socket past its mark; the others wait, unencoded.
+    assert.equal(produced, 50);
+    assert.ok(encoded <= 2, `${encoded} messages of 1 MiB encoded while the socket was backed up`);
+    await raw.destroy();
+  });
+
   it("a 1-year timeout_nano gives the handler a deadline a year away, and the call succeeds", async (t) => {
     let seen: number | undefined;
     const h = await Harness.start(t, {}, (server) =>
