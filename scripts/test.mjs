@@ -64,18 +64,21 @@ async function runConcurrently(jobs) {
   if (bad) fail(bad.job.title, bad.code);
 }
 
-// @ttrpc-ts/containerd is generated at build time from containerd's API
-// module; its build skips (outside CI) where neither Go nor
-// CONTAINERD_API_PROTOS can provide the protos, and so do its checks.
+if (!quick) {
+  // A fresh clone: install, then build (the CLI and plugin tests run the built bins).
+  if (!existsSync("node_modules/.package-lock.json")) run("npm install", "npm", ["install", "--no-audit", "--no-fund"]);
+  if (process.env.TTRPC_TS_SKIP_BUILD !== "1") run("Build", "npm", ["run", "build"]);
+}
+
+// @ttrpc-ts/containerd is generated at build time (just above, on a fresh
+// clone) from containerd's API module; its build skips (outside CI) where
+// neither Go nor CONTAINERD_API_PROTOS can provide the protos, and so do its checks.
 const containerdGenerated = existsSync("packages/containerd/src/gen");
 if (!containerdGenerated) {
   process.stdout.write("\n@ttrpc-ts/containerd was not generated (see its build's message): its type-check and tests are skipped\n");
 }
 
 if (!quick) {
-  // A fresh clone: install, then build (the CLI and plugin tests run the built bins).
-  if (!existsSync("node_modules/.package-lock.json")) run("npm install", "npm", ["install", "--no-audit", "--no-fund"]);
-  if (process.env.TTRPC_TS_SKIP_BUILD !== "1") run("Build", "npm", ["run", "build"]);
   const tsc = join("node_modules", "typescript", "bin", "tsc");
   const biome = join("node_modules", "@biomejs", "biome", "bin", "biome");
   await runConcurrently([

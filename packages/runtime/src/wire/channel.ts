@@ -13,20 +13,33 @@ const EMPTY = new Uint8Array(0);
 // The key of the read hold taken when the receive budget is spent.
 const BUDGET_HOLD = {};
 
-// Payloads up to this size are copied next to their header (one small
-// buffer); larger ones go as a second corked write to avoid the copy.
+// Payloads up to this size are copied next to their header, into the
+// tick's batch; larger ones go as separate corked writes to avoid the copy.
 const COPY_LIMIT = 16 * 1024;
+// The batch buffer that the small frames of one tick are copied into: one
+// socket write per tick instead of one per frame (a write on a Node socket
+// costs about 0.6 µs, a copy of a small frame far less).
+const BATCH_SIZE = 16 * 1024;
 
 /**
  * A framed, duplex byte stream: parses incoming frames, writes outgoing
- * frames whole, batches the writes of one tick into one syscall, exposes
+ * frames whole, batches the small frames of one tick into one write, exposes
  * write back-pressure, and can stop reading while a stream's buffer is full.
  */
 export class Channel {
   readonly socket: Duplex;
   readonly #parser: FrameParser;
   readonly #handler: ChannelHandler;
-  #corked = false;
+  // The small frames written this tick: `#single` while there is one,
+  // then `#batch` (its first `#batchUsed` bytes); written out on the next
+  // tick, or at once when they reach the socket's high-water mark.
+  #single: Buffer | undefined;
+  #batch: Buffer | undefined;
+  #batchUsed = 0;
+  #flushQueued = false;
+  readonly #flushNow = (): void => {
+    this.#flush();
+  };
   #closed = false;
   #error: Error | undefined;
   readonly #holds = new Set<object>();
@@ -75,8 +88,8 @@ export class Channel {
    * length-delimited protobuf field (tag byte, varint length, bytes; left
    * out when empty), so a Request or an OK Response is built straight into
    * the frame from its cached head and the message bytes. Small frames are
-   * one buffer (one copy); past the copy limit `body` is written as it is,
-   * corked with the rest, never copied.
+   * copied into the tick's batch (one socket write per tick); past the copy
+   * limit `body` is written as it is, corked with the rest, never copied.
    *
    * Returns false when the socket's buffer is over its high-water mark
    * (wait for {@link whenWritable} before writing more stream data), or when
@@ -92,19 +105,62 @@ export class Channel {
     tail: Uint8Array = EMPTY,
   ): boolean {
     if (this.#closed || this.socket.writableEnded || this.socket.destroyed) return false;
-    if (!this.#corked) {
-      this.#corked = true;
-      this.socket.cork();
-      process.nextTick(() => this.#uncork());
-    }
     const n = body.length;
     const fieldHead = tag === 0 || n === 0 ? 0 : 1 + varintSize(n);
     const bodyBytes = tag !== 0 && n === 0 ? 0 : n;
     const length = head.length + fieldHead + bodyBytes + tail.length;
-    const inline = length <= COPY_LIMIT;
-    const b = Buffer.allocUnsafe(FRAME_HEADER_LENGTH + head.length + fieldHead + (inline ? bodyBytes + tail.length : 0));
-    writeFrameHeader(b, length, streamId, type, flags);
-    let at = FRAME_HEADER_LENGTH;
+    if (length > COPY_LIMIT) {
+      // Header (with head and field tag) copied; body and tail as they are;
+      // corked with what is batched, so all leave in one writev, in order.
+      const b = Buffer.allocUnsafe(FRAME_HEADER_LENGTH + head.length + fieldHead);
+      writeFrameHeader(b, length, streamId, type, flags);
+      let at = FRAME_HEADER_LENGTH;
+      if (head.length > 0) {
+        b.set(head, at);
+        at += head.length;
+      }
+      if (fieldHead > 0) {
+        b[at++] = tag;
+        writeVarint(b, at, n);
+      }
+      const s = this.socket;
+      s.cork();
+      this.#flush();
+      s.write(b);
+      let ok = s.write(body);
+      if (tail.length > 0) ok = s.write(tail);
+      s.uncork();
+      return ok;
+    }
+    const size = FRAME_HEADER_LENGTH + length;
+    let b: Buffer;
+    let at: number;
+    if (this.#single === undefined && this.#batch === undefined) {
+      b = Buffer.allocUnsafe(size);
+      at = 0;
+      this.#single = b;
+      if (!this.#flushQueued) {
+        this.#flushQueued = true;
+        process.nextTick(this.#flushNow);
+      }
+    } else {
+      if (this.#batch === undefined) {
+        const first = this.#single as Buffer;
+        this.#batch = Buffer.allocUnsafe(Math.max(BATCH_SIZE, first.length + size));
+        this.#batch.set(first, 0);
+        this.#batchUsed = first.length;
+        this.#single = undefined;
+      } else if (this.#batchUsed + size > this.#batch.length) {
+        this.socket.write(this.#batch.subarray(0, this.#batchUsed));
+        this.#batch = Buffer.allocUnsafe(Math.max(BATCH_SIZE, size));
+        this.#batchUsed = 0;
+      }
+      b = this.#batch;
+      at = this.#batchUsed;
+      this.#batchUsed += size;
+    }
+    writeFrameHeader(b, length, streamId, type, flags, at);
+    at += FRAME_HEADER_LENGTH;
     if (head.length > 0) {
       b.set(head, at);
       at += head.length;
@@ -113,16 +169,29 @@ export class Channel {
       b[at++] = tag;
       at = writeVarint(b, at, n);
     }
-    if (inline) {
-      if (bodyBytes > 0) b.set(body, at);
-      if (tail.length > 0) b.set(tail, at + bodyBytes);
-      return this.socket.write(b);
+    if (bodyBytes > 0) b.set(body, at);
+    if (tail.length > 0) b.set(tail, at + bodyBytes);
+    // Past the high-water mark the batch goes now, so that the socket's
+    // own back-pressure (writableNeedDrain, 'drain') tells the truth.
+    const pending = this.#single !== undefined ? this.#single.length : this.#batchUsed;
+    if (this.socket.writableLength + pending >= this.socket.writableHighWaterMark) return this.#flush();
+    return true;
+  }
+
+  /** Writes out the batched small frames; returns the socket's answer (true when there was nothing). */
+  #flush(): boolean {
+    this.#flushQueued = false;
+    let out: Buffer | undefined;
+    if (this.#single !== undefined) {
+      out = this.#single;
+      this.#single = undefined;
+    } else if (this.#batch !== undefined) {
+      out = this.#batch.subarray(0, this.#batchUsed);
+      this.#batch = undefined;
+      this.#batchUsed = 0;
     }
-    // Corked: the pieces leave in the same writev.
-    this.socket.write(b);
-    let ok = this.socket.write(body);
-    if (tail.length > 0) ok = this.socket.write(tail);
-    return ok;
+    if (out === undefined || this.#closed || this.socket.destroyed) return true;
+    return this.socket.write(out);
   }
 
   /** Resolves when the socket's write buffer is below its high-water mark again, or the channel closed. */
@@ -185,7 +254,7 @@ export class Channel {
   /** Flushes what is queued, then closes the socket. */
   end(): void {
     if (this.#closed) return;
-    this.#uncork();
+    this.#flush();
     this.socket.end();
     // A peer that never reads must not keep the socket alive.
     const t = setTimeout(() => this.socket.destroy(), 1000);
@@ -198,12 +267,6 @@ export class Channel {
     this.socket.destroy();
   }
 
-  #uncork(): void {
-    if (!this.#corked) return;
-    this.#corked = false;
-    this.socket.uncork();
-  }
-
   #wakeWriters(): void {
     const waiters = this.#writableWaiters;
     this.#writableWaiters = [];
@@ -213,6 +276,8 @@ export class Channel {
   #onClose(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#single = undefined;
+    this.#batch = undefined;
     this.#holds.clear();
     this.#wakeWriters();
     this.#handler.closed(this.#error);

@@ -49,10 +49,10 @@ export function encodeFrame(streamId: number, type: number, flags: number, paylo
   return b;
 }
 
-/** Writes a frame header at the start of `b`: the one place the header layout is written. */
-export function writeFrameHeader(b: Buffer, length: number, streamId: number, type: number, flags: number): void {
-  b.writeUInt32BE(length, 0);
-  b.writeUInt32BE(streamId, 4);
-  b[8] = type;
-  b[9] = flags;
+/** Writes a frame header into `b` at `at` (default 0): the one place the header layout is written. */
+export function writeFrameHeader(b: Buffer, length: number, streamId: number, type: number, flags: number, at = 0): void {
+  b.writeUInt32BE(length, at);
+  b.writeUInt32BE(streamId, at + 4);
+  b[at + 8] = type;
+  b[at + 9] = flags;
 }
