@@ -113,16 +113,7 @@ export class Channel {
       // Header (with head and field tag) copied; body and tail as they are;
       // corked with what is batched, so all leave in one writev, in order.
       const b = Buffer.allocUnsafe(FRAME_HEADER_LENGTH + head.length + fieldHead);
-      writeFrameHeader(b, length, streamId, type, flags);
-      let at = FRAME_HEADER_LENGTH;
-      if (head.length > 0) {
-        b.set(head, at);
-        at += head.length;
-      }
-      if (fieldHead > 0) {
-        b[at++] = tag;
-        writeVarint(b, at, n);
-      }
+      writeFrameStart(b, 0, length, streamId, type, flags, head, fieldHead > 0 ? tag : 0, n);
       const s = this.socket;
       s.cork();
       this.#flush();
@@ -159,16 +150,7 @@ export class Channel {
       at = this.#batchUsed;
       this.#batchUsed += size;
     }
-    writeFrameHeader(b, length, streamId, type, flags, at);
-    at += FRAME_HEADER_LENGTH;
-    if (head.length > 0) {
-      b.set(head, at);
-      at += head.length;
-    }
-    if (fieldHead > 0) {
-      b[at++] = tag;
-      at = writeVarint(b, at, n);
-    }
+    at = writeFrameStart(b, at, length, streamId, type, flags, head, fieldHead > 0 ? tag : 0, n);
     if (bodyBytes > 0) b.set(body, at);
     if (tail.length > 0) b.set(tail, at + bodyBytes);
     // Past the high-water mark the batch goes now, so that the socket's
@@ -282,4 +264,32 @@ export class Channel {
     this.#wakeWriters();
     this.#handler.closed(this.#error);
   }
+}
+
+/**
+ * Writes a frame's header, then `head`, then (with a `tag`) the tag and
+ * length `n` of the body's field into `b` at `at`; returns where the body goes.
+ */
+function writeFrameStart(
+  b: Buffer,
+  at: number,
+  length: number,
+  streamId: number,
+  type: number,
+  flags: number,
+  head: Uint8Array,
+  tag: number,
+  n: number,
+): number {
+  writeFrameHeader(b, length, streamId, type, flags, at);
+  at += FRAME_HEADER_LENGTH;
+  if (head.length > 0) {
+    b.set(head, at);
+    at += head.length;
+  }
+  if (tag !== 0) {
+    b[at++] = tag;
+    at = writeVarint(b, at, n);
+  }
+  return at;
 }
