@@ -66,6 +66,28 @@ describe("Channel", { timeout: 30_000 }, () => {
     assert.equal(peer.received().length, 10 + 5 + 10 + 100_000 + 10);
   });
 
+  it("the small frames of one tick go out in a few socket writes, also past the high-water mark; all arrive in order", async (t) => {
+    const { channel, peer } = await pair(t);
+    let writes = 0;
+    const write = channel.socket.write.bind(channel.socket);
+    channel.socket.write = ((...args: Parameters<typeof write>) => {
+      writes++;
+      return write(...args);
+    }) as typeof channel.socket.write;
+    peer.socket.pause();
+    // 10,000 Requests of 40 bytes (400 KB, far past the mark) in one tick, as 10,000 unary calls do.
+    const n = 10_000;
+    let blocked = 0;
+    for (let i = 0; i < n; i++) if (!channel.write(2 * i + 1, FrameType.Request, 0, Buffer.alloc(30, i & 0xff))) blocked++;
+    peer.socket.resume();
+    for (let i = 0; i < n; i++) assert.equal((await peer.next()).streamId, 2 * i + 1);
+    t.diagnostic(`${writes} socket writes for ${n} frames; ${blocked} writes reported back-pressure`);
+    // One per 16 KiB batch: 400,000 / 16,384 is 25.
+    assert.ok(writes <= 30, `${writes} socket writes`);
+    assert.ok(blocked > 0, "back-pressure was reported past the mark");
+    assert.equal(channel.writeBlocked, false);
+  });
+
   it("write sends head, body and tail as one frame, small or large", async (t) => {
     const { channel, peer } = await pair(t);
     channel.write(1, FrameType.Response, 0, Buffer.from("b"), 0, Buffer.from("a"), Buffer.from("cd"));

@@ -153,11 +153,18 @@ export class Channel {
     at = writeFrameStart(b, at, length, streamId, type, flags, head, fieldHead > 0 ? tag : 0, n);
     if (bodyBytes > 0) b.set(body, at);
     if (tail.length > 0) b.set(tail, at + bodyBytes);
-    // Past the high-water mark the batch goes now, so that the socket's
-    // own back-pressure (writableNeedDrain, 'drain') tells the truth.
-    const pending = this.#single !== undefined ? this.#single.length : this.#batchUsed;
-    if (this.socket.writableLength + pending >= this.socket.writableHighWaterMark) return this.#flush();
-    return true;
+    return !this.#overMark();
+  }
+
+  /** Bytes batched but not yet given to the socket. */
+  #pending(): number {
+    return this.#single !== undefined ? this.#single.length : this.#batchUsed;
+  }
+
+  /** Whether the socket's buffer and the batch together are at its high-water mark. */
+  #overMark(): boolean {
+    const s = this.socket;
+    return s.writableNeedDrain || s.writableLength + this.#pending() >= s.writableHighWaterMark;
   }
 
   /** Writes out the batched small frames; returns the socket's answer (true when there was nothing). */
@@ -180,6 +187,9 @@ export class Channel {
   whenWritable(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     const s = this.socket;
+    // Over the mark with frames still batched: hand them to the socket now,
+    // so that its own back-pressure ('drain') says when to go on.
+    if (this.#pending() > 0 && this.#overMark()) this.#flush();
     // Destroyed or ended but not closed yet: wait for 'close' (which wakes
     // every waiter). Resolving at once would let a writer that loops on
     // write()/drain() spin in microtasks, and 'close' would never come.
@@ -189,7 +199,7 @@ export class Channel {
 
   /** Whether writes are over the high-water mark (see {@link whenWritable}). */
   get writeBlocked(): boolean {
-    return !this.#closed && this.socket.writableNeedDrain;
+    return !this.#closed && this.#overMark();
   }
 
   /** Bytes of received messages held unread, as reported to {@link account}. */
