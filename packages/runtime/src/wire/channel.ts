@@ -20,6 +20,13 @@ const COPY_LIMIT = 16 * 1024;
 // socket write per tick instead of one per frame (a write on a Node socket
 // costs about 0.6 µs, a copy of a small frame far less).
 const BATCH_SIZE = 16 * 1024;
+// Frames or bytes written in one event-loop turn before writers are asked
+// to wait for the next (see writeBlocked): a peer that reads as fast as we
+// write never fills the socket, and a long stream would otherwise run on
+// microtasks alone and hold the event loop from every other connection.
+// 1024 small messages are a few milliseconds of work.
+const TURN_FRAMES = 1024;
+const TURN_BYTES = 256 * 1024;
 
 /**
  * A framed, duplex byte stream: parses incoming frames, writes outgoing
@@ -39,6 +46,14 @@ export class Channel {
   #flushQueued = false;
   readonly #flushNow = (): void => {
     this.#flush();
+  };
+  #turnBytes = 0;
+  #turnFrames = 0;
+  #turnWaiters: Array<() => void> = [];
+  readonly #nextTurn = (): void => {
+    this.#turnBytes = 0;
+    this.#turnFrames = 0;
+    this.#wake("turn");
   };
   #closed = false;
   #error: Error | undefined;
@@ -63,7 +78,7 @@ export class Channel {
     });
     socket.on("end", () => socket.destroy());
     socket.on("close", () => this.#onClose());
-    socket.on("drain", () => this.#wakeWriters());
+    socket.on("drain", () => this.#wake("drain"));
     if (socket.destroyed) queueMicrotask(() => this.#onClose());
   }
 
@@ -109,6 +124,8 @@ export class Channel {
     const fieldHead = tag === 0 || n === 0 ? 0 : 1 + varintSize(n);
     const bodyBytes = tag !== 0 && n === 0 ? 0 : n;
     const length = head.length + fieldHead + bodyBytes + tail.length;
+    if (this.#turnFrames++ === 0) setImmediate(this.#nextTurn);
+    this.#turnBytes += FRAME_HEADER_LENGTH + length;
     if (length > COPY_LIMIT) {
       // Header (with head and field tag) copied; body and tail as they are;
       // corked with what is batched, so all leave in one writev, in order.
@@ -121,7 +138,7 @@ export class Channel {
       let ok = s.write(body);
       if (tail.length > 0) ok = s.write(tail);
       s.uncork();
-      return ok;
+      return ok && !this.#turnSpent();
     }
     const size = FRAME_HEADER_LENGTH + length;
     let b: Buffer;
@@ -161,8 +178,18 @@ export class Channel {
     return this.#single !== undefined ? this.#single.length : this.#batchUsed;
   }
 
-  /** Whether the socket's buffer and the batch together are at its high-water mark. */
+  /** Whether writers should wait: the socket's buffer and the batch are at its mark, or this turn wrote its share. */
   #overMark(): boolean {
+    return this.#socketOverMark() || this.#turnSpent();
+  }
+
+  /** Whether this event-loop turn has written its share. */
+  #turnSpent(): boolean {
+    return this.#turnFrames >= TURN_FRAMES || this.#turnBytes >= TURN_BYTES;
+  }
+
+  /** Whether the socket's buffer and the batch together are at its high-water mark. */
+  #socketOverMark(): boolean {
     const s = this.socket;
     return s.writableNeedDrain || s.writableLength + this.#pending() >= s.writableHighWaterMark;
   }
@@ -183,21 +210,26 @@ export class Channel {
     return this.socket.write(out);
   }
 
-  /** Resolves when the socket's write buffer is below its high-water mark again, or the channel closed. */
+  /**
+   * Resolves when writers may go on: the socket's write buffer is below its
+   * high-water mark and, if this turn already wrote its share, the event
+   * loop has turned; or the channel closed.
+   */
   whenWritable(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     const s = this.socket;
     // Over the mark with frames still batched: hand them to the socket now,
     // so that its own back-pressure ('drain') says when to go on.
-    if (this.#pending() > 0 && this.#overMark()) this.#flush();
+    if (this.#pending() > 0 && this.#socketOverMark()) this.#flush();
     // Destroyed or ended but not closed yet: wait for 'close' (which wakes
     // every waiter). Resolving at once would let a writer that loops on
     // write()/drain() spin in microtasks, and 'close' would never come.
-    if (!s.destroyed && !s.writableEnded && !s.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve) => this.#writableWaiters.push(resolve));
+    if (s.destroyed || s.writableEnded || s.writableNeedDrain) return new Promise((resolve) => this.#writableWaiters.push(resolve));
+    if (this.#turnSpent()) return new Promise((resolve) => this.#turnWaiters.push(resolve));
+    return Promise.resolve();
   }
 
-  /** Whether writes are over the high-water mark (see {@link whenWritable}). */
+  /** Whether writers should wait for {@link whenWritable}. */
   get writeBlocked(): boolean {
     return !this.#closed && this.#overMark();
   }
@@ -259,9 +291,10 @@ export class Channel {
     this.socket.destroy();
   }
 
-  #wakeWriters(): void {
-    const waiters = this.#writableWaiters;
-    this.#writableWaiters = [];
+  #wake(which: "drain" | "turn"): void {
+    const waiters = which === "drain" ? this.#writableWaiters : this.#turnWaiters;
+    if (which === "drain") this.#writableWaiters = [];
+    else this.#turnWaiters = [];
     for (const w of waiters) w();
   }
 
@@ -271,7 +304,8 @@ export class Channel {
     this.#single = undefined;
     this.#batch = undefined;
     this.#holds.clear();
-    this.#wakeWriters();
+    this.#wake("drain");
+    this.#wake("turn");
     this.#handler.closed(this.#error);
   }
 }

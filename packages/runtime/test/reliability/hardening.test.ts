@@ -4,8 +4,9 @@
 import * as assert from "node:assert/strict";
 import { once } from "node:events";
 import * as net from "node:net";
+import { Duplex } from "node:stream";
 import { describe, it } from "node:test";
-import { Code, Connection, type HandlerContext } from "@ttrpc-ts/runtime";
+import { Code, Connection, type HandlerContext, Server } from "@ttrpc-ts/runtime";
 import { encodeFrame, encodeFrameHeader, FrameType, type MethodDef } from "@ttrpc-ts/runtime/protocol";
 import { assertFailed } from "../support/errors.js";
 import { Harness } from "../support/harness.js";
@@ -177,6 +178,48 @@ describe("hardening: bounded cost per peer", () => {
     assert.equal(produced, 50);
     assert.ok(encoded <= 2, `${encoded} messages of 1 MiB encoded while the socket was backed up`);
     await raw.destroy();
+  });
+
+  it("a long server stream to a peer that reads as fast as it is written lets the event loop turn", async (t) => {
+    const total = 100_000;
+    let produced = 0;
+    const server = new Server();
+    server.register(
+      { typeName: SERVICE, methods: [TestMethods.ticks] },
+      {
+        ticks: async function* () {
+          for (let i = 1; i <= total; i++) {
+            produced++;
+            yield msg({ seq: i });
+          }
+        },
+      },
+    );
+    // A peer that takes every write at once (a fast reader on another
+    // core): the socket never fills, so only the per-turn write budget can
+    // make the stream yield to the event loop.
+    let written = 0;
+    const peer = new Duplex({
+      read() {},
+      write(chunk: Buffer, _encoding, callback) {
+        written += chunk.length;
+        callback();
+      },
+    });
+    server.serve(peer);
+    t.after(() => {
+      peer.destroy();
+      return server.close();
+    });
+    let atTurn = -1;
+    peer.push(requestFrame(1, "Ticks", encodeMsg(msg())));
+    await waitFor(() => produced > 0, 5000, "the stream's first message");
+    setImmediate(() => {
+      atTurn = produced;
+    });
+    await waitFor(() => atTurn >= 0, 60_000, "an event-loop turn");
+    t.diagnostic(`the event loop turned after ${atTurn} of ${total} messages (${written} bytes written)`);
+    assert.ok(atTurn < total / 10, `the stream ran ${atTurn} messages without letting the event loop turn`);
   });
 
   it("a 1-year timeout_nano gives the handler a deadline a year away, and the call succeeds", async (t) => {
