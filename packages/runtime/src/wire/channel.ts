@@ -39,7 +39,8 @@ export class Channel {
   readonly #handler: ChannelHandler;
   // The small frames written this tick: `#single` while there is one,
   // then `#batch` (its first `#batchUsed` bytes); written out on the next
-  // tick, or at once when they reach the socket's high-water mark.
+  // tick, when the batch is full, before a large frame, or when a writer
+  // has to wait (see whenWritable).
   #single: Buffer | undefined;
   #batch: Buffer | undefined;
   #batchUsed = 0;
@@ -106,9 +107,10 @@ export class Channel {
    * copied into the tick's batch (one socket write per tick); past the copy
    * limit `body` is written as it is, corked with the rest, never copied.
    *
-   * Returns false when the socket's buffer is over its high-water mark
-   * (wait for {@link whenWritable} before writing more stream data), or when
-   * the channel is closed (the frame is dropped).
+   * Returns false when the socket's buffer (with the batch) is over its
+   * high-water mark or this event-loop turn has written its share (wait
+   * for {@link whenWritable} before writing more stream data), or when the
+   * channel is closed (the frame is dropped).
    */
   write(
     streamId: number,
