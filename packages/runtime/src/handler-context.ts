@@ -92,6 +92,12 @@ export class CallEnd {
 
 /** The one {@link HandlerContext} implementation. */
 export class CallContext implements HandlerContext {
+  // A bundler renames a class that refers to itself ("_CallContext"); its name
+  // shows in logs and util.inspect, so it is set here.
+  static {
+    Object.defineProperty(CallContext, "name", { value: "CallContext" });
+  }
+
   readonly #end: CallEnd | AbortSignal;
 
   constructor(

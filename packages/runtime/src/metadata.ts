@@ -13,6 +13,12 @@ export type MetadataInit = Metadata | Readonly<Record<string, string | readonly 
  * in lower case, which is what Go's `MD.Get` expects.
  */
 export class Metadata implements Iterable<[string, string]> {
+  // A bundler renames a class that refers to itself ("_Metadata"); its name
+  // shows in logs and util.inspect, so it is set here.
+  static {
+    Object.defineProperty(Metadata, "name", { value: "Metadata" });
+  }
+
   readonly #map = new Map<string, { key: string; values: string[] }>();
 
   constructor(init?: MetadataInit) {

@@ -32,6 +32,12 @@ const brand = Symbol.for("@ttrpc-ts/runtime/TtrpcError");
  * `[NOT_FOUND] thing x not found`; `rawMessage` is the text alone.
  */
 export class TtrpcError extends Error {
+  // A bundler renames a class that refers to itself ("_TtrpcError"); its name
+  // shows in logs and util.inspect, so it is set here.
+  static {
+    Object.defineProperty(TtrpcError, "name", { value: "TtrpcError" });
+  }
+
   /** The status code. */
   readonly code: Code;
   /** The message without the code prefix, exactly as carried on the wire. */

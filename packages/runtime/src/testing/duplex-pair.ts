@@ -7,7 +7,9 @@ import * as stream from "node:stream";
  * Uses `stream.duplexPair` where Node has it (22.6+), else an equivalent.
  */
 export function duplexPair(): [stream.Duplex, stream.Duplex] {
-  const native = (stream as { duplexPair?: () => [stream.Duplex, stream.Duplex] }).duplexPair;
+  // Read by name, not as `stream.duplexPair`: a bundler turns that into an
+  // import of the same name, and this function would be renamed.
+  const native = Reflect.get(stream, "duplexPair") as (() => [stream.Duplex, stream.Duplex]) | undefined;
   const [a, b] = native ? native() : fallbackPair();
   // Node's pair does not propagate destroy in every version; a socket does.
   a.once("close", () => b.destroy());
