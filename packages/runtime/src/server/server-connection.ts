@@ -35,8 +35,10 @@ export interface ServerCore {
   readonly maxConcurrentStreams: number;
   /** Close connections without calls after this many ms without frames; 0 means never. */
   readonly idleTimeoutMs: number;
-  /** The method, or the UNIMPLEMENTED error Go sends. */
-  lookup(service: string, method: string): RegisteredMethod | TtrpcError;
+  /** The registered method; undefined when there is none. */
+  lookup(service: string, method: string): RegisteredMethod | undefined;
+  /** The UNIMPLEMENTED error Go sends for a method {@link lookup} did not find. */
+  unimplemented(service: string, method: string): TtrpcError;
   callStarted(): void;
   callDone(): void;
   connectionClosed(conn: ServerConnection): void;
@@ -274,8 +276,8 @@ export class ServerConnection {
       return;
     }
     const found = this.#server.lookup(req.service, req.method);
-    if (found instanceof TtrpcError) {
-      this.#sendError(id, found);
+    if (found === undefined) {
+      this.#sendError(id, this.#server.unimplemented(req.service, req.method));
       return;
     }
     const core = this.#server;

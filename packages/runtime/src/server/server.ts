@@ -195,7 +195,9 @@ export class Server {
       get shuttingDown() {
         return self.#state !== "open";
       },
-      lookup: (service, method) => this.#lookup(service, method),
+      lookup: (service, method) => this.#services.get(service)?.get(method),
+      unimplemented: (service, method) =>
+        new TtrpcError(this.#services.has(service) ? `method ${echo(method)}` : `service ${echo(service)}`, Code.Unimplemented),
       callStarted: () => {
         this.#active++;
       },
@@ -422,12 +424,6 @@ export class Server {
       waits.push(c.whenClosed());
     }
     await Promise.all(waits);
-  }
-
-  #lookup(service: string, method: string): RegisteredMethod | TtrpcError {
-    const s = this.#services.get(service);
-    if (!s) return new TtrpcError(`service ${echo(service)}`, Code.Unimplemented);
-    return s.get(method) ?? new TtrpcError(`method ${echo(method)}`, Code.Unimplemented);
   }
 
   #stopListening(): void {
