@@ -1,4 +1,3 @@
-import { chmodSync, existsSync, lstatSync, unlinkSync } from "node:fs";
 import type * as net from "node:net";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
@@ -20,6 +19,7 @@ import {
 import { normalizeService, type ServiceDef, type ServiceInput, type TsProtoServiceDefinition } from "../method.js";
 import type { PeerInfo } from "../peer.js";
 import type { ServiceImpl, TsProtoServiceImpl } from "../service-types.js";
+import { nodeFs, nodeNet } from "../transport/builtins.js";
 import { hybridVsockListenPath } from "../transport/hybrid-vsock.js";
 import { defaultBacklog } from "../transport/somaxconn.js";
 import { echo, TtrpcError } from "../ttrpc-error.js";
@@ -278,8 +278,7 @@ export class Server {
     if (!Number.isInteger(backlog) || backlog < 1) throw new RangeError(`listen backlog must be a positive integer, got ${backlog}`);
     const file = socketFile(target);
     if (file !== undefined) await clearStaleSocket(file);
-    // Loaded on first use: node:net is a good part of what importing the runtime would cost.
-    const { createServer } = await import("node:net");
+    const { createServer } = nodeNet();
     const server = createServer((socket) => void this.#accept(socket, address, target.kind === "tcp"));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -299,7 +298,7 @@ export class Server {
         if (old !== undefined) process.umask(old);
       }
     });
-    if (file !== undefined) chmodSync(file, this.#socketMode);
+    if (file !== undefined) nodeFs().chmodSync(file, this.#socketMode);
     server.on("error", () => {});
     this.#listeners.push({ server, path: file });
     const bound = server.address();
@@ -431,7 +430,7 @@ export class Server {
       server.close();
       if (path !== undefined) {
         try {
-          unlinkSync(path);
+          nodeFs().unlinkSync(path);
         } catch {
           // Already gone.
         }
@@ -466,11 +465,12 @@ function socketFile(a: Address): string | undefined {
 
 /** Removes a socket file nobody answers on; refuses to touch a live one. */
 async function clearStaleSocket(path: string): Promise<void> {
-  if (!existsSync(path)) return;
-  if (!lstatSync(path).isSocket()) throw new Error(`cannot listen on ${path}: the file exists and is not a socket`);
-  const net = await import("node:net");
+  const fs = nodeFs();
+  if (!fs.existsSync(path)) return;
+  if (!fs.lstatSync(path).isSocket()) throw new Error(`cannot listen on ${path}: the file exists and is not a socket`);
+  const { connect } = nodeNet();
   const live = await new Promise<boolean>((resolve) => {
-    const s = net.connect(path);
+    const s = connect(path);
     s.once("connect", () => {
       s.destroy();
       resolve(true);
@@ -478,5 +478,5 @@ async function clearStaleSocket(path: string): Promise<void> {
     s.once("error", () => resolve(false));
   });
   if (live) throw new Error(`cannot listen on ${path}: another server is accepting connections on it`);
-  unlinkSync(path);
+  fs.unlinkSync(path);
 }

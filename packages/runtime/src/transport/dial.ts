@@ -1,5 +1,6 @@
 import type * as net from "node:net";
 import { type Address, formatAddress } from "../address.js";
+import { nodeNet } from "./builtins.js";
 import { dialHybridVsock } from "./hybrid-vsock.js";
 
 /** Options for {@link dial}. */
@@ -21,8 +22,7 @@ export async function dial(address: Address, options: DialOptions): Promise<net.
   if (address.kind === "hvsock") {
     return dialHybridVsock(address.path, address.port, { timeoutMs: options.timeoutMs, signal: options.signal });
   }
-  // Loaded on first use: node:net is a good part of what importing the runtime would cost.
-  const { connect } = await import("node:net");
+  const { connect } = nodeNet();
   const socket = await new Promise<net.Socket>((resolve, reject) => {
     const s = address.kind === "tcp" ? connect({ host: address.host, port: address.port }) : connect(address.path);
     const done = (err: Error | undefined): void => {

@@ -1,4 +1,5 @@
 import type * as net from "node:net";
+import { nodeNet } from "./builtins.js";
 
 /** Options for {@link dialHybridVsock}. */
 export interface HybridVsockDialOptions {
@@ -34,8 +35,7 @@ export async function dialHybridVsock(path: string, port: number, options: Hybri
   let window = options.initialWindowMs ?? 25;
   let attempts = 0;
   let last: Error | undefined;
-  // Loaded on first use: node:net is a good part of what importing the runtime would cost.
-  const { connect } = await import("node:net");
+  const { connect } = nodeNet();
   for (;;) {
     options.signal?.throwIfAborted();
     const started = Date.now();

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { nodeFs } from "./builtins.js";
 
 /** Node's own default listen backlog, used where the system's is unknown. */
 const NODE_DEFAULT_BACKLOG = 511;
@@ -16,7 +16,7 @@ export function defaultBacklog(): number {
   cached = NODE_DEFAULT_BACKLOG;
   if (process.platform === "linux") {
     try {
-      const n = Number.parseInt(readFileSync("/proc/sys/net/core/somaxconn", "utf8").trim(), 10);
+      const n = Number.parseInt(nodeFs().readFileSync("/proc/sys/net/core/somaxconn", "utf8").trim(), 10);
       // Go clamps to 65535 too: older kernels keep the backlog in a uint16.
       if (n > 0) cached = Math.min(n, 65535);
     } catch {
