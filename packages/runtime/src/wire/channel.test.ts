@@ -132,6 +132,45 @@ describe("Channel", { timeout: 30_000 }, () => {
     await until(() => rec.frames.length === 1, 3000, "the frame after release");
   });
 
+  it("after a hold inside a chunk, the socket is read again only once that chunk's rest is consumed", async (t) => {
+    let channel: Channel | undefined;
+    let holdAt = 3;
+    const key = {};
+    const {
+      rec,
+      peer,
+      channel: c,
+    } = await pair(t, 4194304, Number.POSITIVE_INFINITY, (r) => ({
+      ...r,
+      frame: (streamId, type, flags, payload) => {
+        r.frame(streamId, type, flags, payload);
+        if (streamId === holdAt) channel?.hold(key);
+      },
+    }));
+    channel = c;
+    // 50 frames in one write: reading holds after frame 3, mid-chunk.
+    await peer.write(Buffer.concat(Array.from({ length: 50 }, (_, i) => encodeFrame(2 * i + 1, FrameType.Data, 0, Buffer.from("x")))));
+    await until(() => rec.frames.length === 2, 5000, "frames up to the hold");
+    // More data arrives while held; it must wait in the socket, not behind the rest.
+    await peer.write(encodeFrame(101, FrameType.Data, 0, Buffer.from("y")));
+    await sleep(50);
+    holdAt = 21;
+    c.release(key);
+    assert.equal(c.socket.isPaused(), true, "the socket waits until the rest of the chunk is consumed");
+    await until(() => rec.frames.length === 11, 5000, "the rest, up to the next hold");
+    await sleep(50);
+    assert.equal(rec.frames.length, 11);
+    assert.equal(c.socket.isPaused(), true, "held again inside the same rest");
+    holdAt = -1;
+    c.release(key);
+    await until(() => rec.frames.length === 51, 5000, "the rest and the frame sent while held");
+    assert.equal(c.socket.isPaused(), false);
+    assert.deepEqual(
+      rec.frames.map((f) => f.streamId),
+      [...Array.from({ length: 50 }, (_, i) => 2 * i + 1), 101],
+    );
+  });
+
   it("end() flushes what was written, then closes; closed is reported once", async (t) => {
     const { channel, rec, peer } = await pair(t);
     channel.write(1, FrameType.Response, 0, Buffer.from("last words"));

@@ -163,4 +163,40 @@ describe("FrameParser", () => {
     assert.deepEqual(seen, [0, 1, 2, 3, 4]);
     assert.ok(p.idle);
   });
+
+  it("chunks pushed while paused are kept as they are, not copied into one backlog", () => {
+    // Each frame's payload must still be a view of the chunk it came in: a
+    // running concatenation of the backlog would copy all of it per chunk.
+    const views: Array<{ streamId: number; buffer: ArrayBufferLike }> = [];
+    let pauseAt = 0;
+    const p: FrameParser = new FrameParser(1024, {
+      frame: (streamId, _type, _flags, payload) => {
+        views.push({ streamId, buffer: payload.buffer });
+        if (streamId === pauseAt) p.pause();
+      },
+      oversize: () => {},
+    });
+    const chunks = Array.from({ length: 100 }, (_, i) =>
+      Buffer.concat([encodeFrame(2 * i, 1, 0, Buffer.from("a")), encodeFrame(2 * i + 1, 1, 0, Buffer.from("b"))]),
+    );
+    p.push(chunks[0] as Buffer);
+    assert.equal(views.length, 1, "paused after frame 0, inside the first chunk");
+    for (const c of chunks.slice(1)) p.push(c);
+    assert.equal(views.length, 1, "nothing read while paused");
+    // Pause again in the middle of the backlog, then read it all.
+    pauseAt = 101;
+    p.resume();
+    assert.equal(views.length, 102);
+    pauseAt = -1;
+    p.resume();
+    assert.equal(views.length, 200);
+    assert.deepEqual(
+      views.map((v) => v.streamId),
+      Array.from({ length: 200 }, (_, i) => i),
+    );
+    views.forEach((v, i) => {
+      assert.equal(v.buffer, (chunks[i >> 1] as Buffer).buffer, `frame ${i} is a view of its own chunk`);
+    });
+    assert.ok(p.idle);
+  });
 });

@@ -40,8 +40,10 @@ export class FrameParser {
   #bodyFill = 0;
   #skip = 0;
   #paused = false;
-  // What is left of a chunk when reading paused inside it.
-  #rest: Uint8Array | undefined;
+  // What is left of the chunk reading paused inside, then the chunks pushed
+  // since, in order: kept as they are (a running concatenation would copy
+  // the whole backlog on every chunk).
+  readonly #kept: Uint8Array[] = [];
 
   constructor(maxMessageSize: number, sink: FrameSink) {
     this.#max = maxMessageSize;
@@ -72,27 +74,26 @@ export class FrameParser {
     this.#paused = true;
   }
 
-  /** Continues with what was kept at the pause, synchronously. */
+  /** Continues with what was kept at the pause, synchronously, until done or paused again. */
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    const rest = this.#rest;
-    this.#rest = undefined;
-    if (rest !== undefined) this.push(rest);
+    while (this.#kept.length > 0 && !this.#paused) this.#consume(this.#kept.shift()!);
   }
 
   /** Consumes one chunk. Sink callbacks run synchronously, in wire order. */
   push(chunk: Uint8Array): void {
-    if (this.#rest !== undefined) {
-      // Data that arrives while paused queues behind what was kept.
-      this.#rest = Buffer.concat([this.#rest, chunk]);
-      return;
-    }
+    // Data that arrives while paused queues behind what was kept.
+    if (this.#kept.length > 0) this.#kept.push(chunk);
+    else this.#consume(chunk);
+  }
+
+  #consume(chunk: Uint8Array): void {
     let off = 0;
     const end = chunk.length;
     while (off < end) {
       if (this.#paused) {
-        this.#rest = chunk.subarray(off);
+        this.#kept.unshift(chunk.subarray(off));
         return;
       }
       switch (this.#state) {
