@@ -115,4 +115,21 @@ describe("Metadata", () => {
     assert.equal(md.has(""), true);
     assert.equal(md.get(""), "");
   });
+
+  it("an empty Metadata answers every read, and copies of it are independent", () => {
+    const md = new Metadata();
+    assert.equal(md.size, 0);
+    assert.equal(md.delete("x"), false);
+    assert.equal(md.set("x", []), md);
+    assert.deepEqual([...md], []);
+    assert.deepEqual([...md.keys()], []);
+    assert.deepEqual(md.toJSON(), {});
+    const copy = new Metadata(md);
+    copy.append("k", "v");
+    const clone = md.clone();
+    clone.set("c", "1");
+    assert.equal(md.size, 0, "the original stays empty");
+    assert.deepEqual(copy.toJSON(), { k: ["v"] });
+    assert.deepEqual(clone.toJSON(), { c: ["1"] });
+  });
 });

@@ -19,12 +19,20 @@ export class Metadata implements Iterable<[string, string]> {
     Object.defineProperty(Metadata, "name", { value: "Metadata" });
   }
 
-  readonly #map = new Map<string, { key: string; values: string[] }>();
+  // Made on the first entry: most calls carry no metadata, and a server
+  // makes a Metadata per call.
+  #entries: Map<string, { key: string; values: string[] }> | undefined;
+
+  get #map(): Map<string, { key: string; values: string[] }> {
+    if (this.#entries === undefined) this.#entries = new Map();
+    return this.#entries;
+  }
 
   constructor(init?: MetadataInit) {
     if (init === undefined) return;
     if (init instanceof Metadata) {
-      for (const [k, e] of init.#map) this.#map.set(k, { key: e.key, values: [...e.values] });
+      if (init.#entries === undefined) return;
+      for (const [k, e] of init.#entries) this.#map.set(k, { key: e.key, values: [...e.values] });
     } else if (Symbol.iterator in init) {
       for (const [k, v] of init as Iterable<readonly [string, string]>) this.append(k, v);
     } else {
@@ -37,23 +45,23 @@ export class Metadata implements Iterable<[string, string]> {
 
   /** The first value of `key`, or undefined. */
   get(key: string): string | undefined {
-    return this.#map.get(key.toLowerCase())?.values[0];
+    return this.#entries?.get(key.toLowerCase())?.values[0];
   }
 
   /** Every value of `key`, in order (a copy). */
   getAll(key: string): string[] {
-    return [...(this.#map.get(key.toLowerCase())?.values ?? [])];
+    return [...(this.#entries?.get(key.toLowerCase())?.values ?? [])];
   }
 
   /** Whether `key` has at least one value. */
   has(key: string): boolean {
-    return this.#map.has(key.toLowerCase());
+    return this.#entries?.has(key.toLowerCase()) ?? false;
   }
 
   /** Replaces the values of `key`. An empty list removes the key. */
   set(key: string, value: string | readonly string[]): this {
     const values = typeof value === "string" ? [value] : [...value];
-    if (values.length === 0) this.#map.delete(key.toLowerCase());
+    if (values.length === 0) this.#entries?.delete(key.toLowerCase());
     else this.#map.set(key.toLowerCase(), { key, values });
     return this;
   }
@@ -69,22 +77,24 @@ export class Metadata implements Iterable<[string, string]> {
 
   /** Removes `key`. Returns whether it was present. */
   delete(key: string): boolean {
-    return this.#map.delete(key.toLowerCase());
+    return this.#entries?.delete(key.toLowerCase()) ?? false;
   }
 
   /** The distinct keys as first spelled, in insertion order. */
   *keys(): IterableIterator<string> {
-    for (const e of this.#map.values()) yield e.key;
+    if (this.#entries === undefined) return;
+    for (const e of this.#entries.values()) yield e.key;
   }
 
   /** Number of distinct keys. */
   get size(): number {
-    return this.#map.size;
+    return this.#entries?.size ?? 0;
   }
 
   /** Every `[key, value]` pair, one per value, keys as first spelled. */
   *[Symbol.iterator](): IterableIterator<[string, string]> {
-    for (const e of this.#map.values()) for (const v of e.values) yield [e.key, v];
+    if (this.#entries === undefined) return;
+    for (const e of this.#entries.values()) for (const v of e.values) yield [e.key, v];
   }
 
   /** A deep copy. */
@@ -95,7 +105,7 @@ export class Metadata implements Iterable<[string, string]> {
   /** A plain object of key to values, for logging and JSON. */
   toJSON(): Record<string, string[]> {
     const out: Record<string, string[]> = {};
-    for (const e of this.#map.values()) out[e.key] = [...e.values];
+    if (this.#entries !== undefined) for (const e of this.#entries.values()) out[e.key] = [...e.values];
     return out;
   }
 }

@@ -293,7 +293,7 @@ export class ServerConnection {
     }
     let metadata: Metadata;
     try {
-      metadata = new Metadata(decodeRequestMetadata(payload, req));
+      metadata = req.metadataCount === 0 ? new Metadata() : new Metadata(decodeRequestMetadata(payload, req));
     } catch (e) {
       this.#sendError(id, new TtrpcError(`unmarshal request error: ${errorText(e)}`, Code.InvalidArgument));
       return;

@@ -82,10 +82,29 @@ describe("Channel", { timeout: 30_000 }, () => {
     peer.socket.resume();
     for (let i = 0; i < n; i++) assert.equal((await peer.next()).streamId, 2 * i + 1);
     t.diagnostic(`${writes} socket writes for ${n} frames; ${blocked} writes reported back-pressure`);
-    // One per 16 KiB batch: 400,000 / 16,384 is 25.
+    // Batches of 2, 4 and 8 KiB, then one per 16 KiB: 27 for 400,000 bytes.
     assert.ok(writes <= 30, `${writes} socket writes`);
     assert.ok(blocked > 0, "back-pressure was reported past the mark");
     assert.equal(channel.writeBlocked, false);
+  });
+
+  it("the first 2 KiB of a tick's frames leave at once, so the peer can start on them", async (t) => {
+    const { channel, peer } = await pair(t);
+    let writes = 0;
+    const write = channel.socket.write.bind(channel.socket);
+    channel.socket.write = ((...args: Parameters<typeof write>) => {
+      writes++;
+      return write(...args);
+    }) as typeof channel.socket.write;
+    // 64 frames of 110 bytes (7 KiB), as 64 unary calls in flight write in one tick.
+    for (let i = 0; i < 64; i++) channel.write(2 * i + 1, FrameType.Request, 0, Buffer.alloc(100, i));
+    assert.equal(writes, 2, "the 2 KiB and 4 KiB batches went out while the tick was still writing");
+    await new Promise((r) => process.nextTick(r));
+    assert.equal(writes, 3, "the rest at the end of the tick");
+    for (let i = 0; i < 64; i++) assert.equal((await peer.next()).streamId, 2 * i + 1);
+    // The next tick starts with a small batch again.
+    for (let i = 0; i < 20; i++) channel.write(1001 + 2 * i, FrameType.Request, 0, Buffer.alloc(100, i));
+    assert.equal(writes, 4);
   });
 
   it("write sends head, body and tail as one frame, small or large", async (t) => {
