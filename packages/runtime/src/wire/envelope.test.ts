@@ -53,7 +53,8 @@ describe("wire-envelope: Request", () => {
       new Uint8Array(128).fill(2),
       new Uint8Array(70000).fill(3),
     ];
-    const timeouts = [0, 1, 127, 128, 4_999_022_102, Number.MAX_SAFE_INTEGER];
+    // Up to the largest timeout sent (2^63 - 1024: about 292 years), past 2^53 where a double skips integers.
+    const timeouts = [0, 1, 127, 128, 4_999_022_102, Number.MAX_SAFE_INTEGER, 31_536_000_000_000_000, 2 ** 63 - 1024];
     const mds: Array<Array<[string, string]>> = [
       [],
       [["foo", "bar"]],

@@ -1,17 +1,18 @@
 // Hot-path codec for the ttrpc envelope (ttrpc.Request / ttrpc.Response),
-// without reflection: written with @bufbuild/protobuf's wire writer, read at
-// offsets (wire-scan.ts) so no reader or result object is made per frame.
+// without reflection: written by hand into one buffer (the bytes protobuf-es
+// and Go write), read at offsets (wire-scan.ts) so no reader or result object
+// is made per frame.
 // Payloads are never copied here: encoding yields the envelope as pieces
 // (the method payload stays a separate piece), decoding returns views.
-import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import type { Status } from "../gen/google/rpc/status_pb.js";
 import type { Metadata } from "../metadata.js";
 import { TRUNCATED } from "../ttrpc-error.js";
 import { decodeStatus, encodeStatus, statusMessage } from "./status-codec.js";
-import { varintSize, writeVarint } from "./varint.js";
+import { delimitedSize, varint64Size, varintSize, writeDelimited, writeVarint, writeVarint64 } from "./varint.js";
 import * as scan from "./wire-scan.js";
 
 const EMPTY = new Uint8Array(0);
+const utf8 = new TextEncoder();
 
 /** An envelope as pieces to be written back to back, `length` bytes in all. */
 export interface EnvelopeParts {
@@ -36,10 +37,11 @@ export function fieldEnvelopeLength(head: Uint8Array, body: Uint8Array, tail: Ui
 
 /** Request fields 1 and 2 (service, method); the same for every call of a method. */
 export function encodeRequestHead(service: string, method: string): Uint8Array {
-  const w = new BinaryWriter();
-  if (service !== "") w.tag(1, WireType.LengthDelimited).string(service);
-  if (method !== "") w.tag(2, WireType.LengthDelimited).string(method);
-  return w.finish();
+  const s = utf8.encode(service);
+  const m = utf8.encode(method);
+  const out = new Uint8Array(delimitedSize(s.length) + delimitedSize(m.length));
+  writeDelimited(out, writeDelimited(out, 0, 0x0a, s), 0x12, m);
+  return out;
 }
 
 /**
@@ -71,18 +73,28 @@ export function encodeRequestParts(
 /** Request fields 4 and 5 (timeout_nano, metadata with keys in lower case); empty when neither is set. */
 export function encodeRequestTail(timeoutNano: number, metadata: Metadata | undefined): Uint8Array {
   if (timeoutNano === 0 && (metadata === undefined || metadata.size === 0)) return EMPTY;
-  const w = new BinaryWriter();
-  if (timeoutNano !== 0) w.tag(4, WireType.Varint).int64(timeoutNano);
-  if (metadata !== undefined) {
-    for (const [key, value] of metadata) {
-      w.tag(5, WireType.LengthDelimited).fork();
-      const k = key.toLowerCase();
-      if (k !== "") w.tag(1, WireType.LengthDelimited).string(k);
-      if (value !== "") w.tag(2, WireType.LengthDelimited).string(value);
-      w.join();
-    }
+  // Each KeyValue's key (lower case) and value, then their sizes, then one buffer.
+  const pairs: Uint8Array[] = [];
+  if (metadata !== undefined) for (const [key, value] of metadata) pairs.push(utf8.encode(key.toLowerCase()), utf8.encode(value));
+  let length = timeoutNano === 0 ? 0 : 1 + varint64Size(timeoutNano);
+  for (let i = 0; i < pairs.length; i += 2) {
+    const n = delimitedSize(pairs[i]!.length) + delimitedSize(pairs[i + 1]!.length);
+    length += 1 + varintSize(n) + n;
   }
-  return w.finish();
+  const out = new Uint8Array(length);
+  let at = 0;
+  if (timeoutNano !== 0) {
+    out[at++] = 0x20;
+    at = writeVarint64(out, at, timeoutNano);
+  }
+  for (let i = 0; i < pairs.length; i += 2) {
+    const k = pairs[i]!;
+    const v = pairs[i + 1]!;
+    out[at++] = 0x2a;
+    at = writeVarint(out, at, delimitedSize(k.length) + delimitedSize(v.length));
+    at = writeDelimited(out, writeDelimited(out, at, 0x0a, k), 0x12, v);
+  }
+  return out;
 }
 
 /** An OK `ttrpc.Response`: no status field; empty output gives an empty envelope. */

@@ -5,7 +5,7 @@
 // message objects. The schema itself stays in @ttrpc-ts/runtime/protocol.
 import type { Any } from "@bufbuild/protobuf/wkt";
 import type { Status } from "../gen/google/rpc/status_pb.js";
-import { varintSize, writeVarint } from "./varint.js";
+import { delimitedSize, varintSize, writeDelimited, writeVarint } from "./varint.js";
 import * as scan from "./wire-scan.js";
 
 const utf8 = new TextEncoder();
@@ -23,8 +23,8 @@ export function encodeStatus(status: Status): Uint8Array {
   const code = status.code | 0;
   // int32: negative values take ten bytes, as protobuf writes them.
   const codeBytes = code === 0 ? 0 : 1 + (code < 0 ? 10 : varintSize(code));
-  let length = codeBytes + field(message.length);
-  const anyLengths = details.map(([url, value]) => field(url.length) + field(value.length));
+  let length = codeBytes + delimitedSize(message.length);
+  const anyLengths = details.map(([url, value]) => delimitedSize(url.length) + delimitedSize(value.length));
   for (const n of anyLengths) length += 1 + varintSize(n) + n;
   const out = new Uint8Array(length);
   let at = 0;
@@ -32,12 +32,12 @@ export function encodeStatus(status: Status): Uint8Array {
     out[at++] = 0x08;
     at = code < 0 ? writeNegative(out, at, code) : writeVarint(out, at, code);
   }
-  at = writeField(out, at, 0x12, message);
+  at = writeDelimited(out, at, 0x12, message);
   details.forEach(([url, value], i) => {
     out[at++] = 0x1a;
     at = writeVarint(out, at, anyLengths[i]!);
-    at = writeField(out, at, 0x0a, url);
-    at = writeField(out, at, 0x12, value);
+    at = writeDelimited(out, at, 0x0a, url);
+    at = writeDelimited(out, at, 0x12, value);
   });
   return out;
 }
@@ -78,19 +78,6 @@ function decodeAny(bytes: Uint8Array, start: number, end: number): Any {
   }
   if (scan.at !== end) throw new Error("premature EOF");
   return { $typeName: "google.protobuf.Any", typeUrl, value };
-}
-
-/** Bytes of a length-delimited field (omitted when empty). */
-function field(n: number): number {
-  return n === 0 ? 0 : 1 + varintSize(n) + n;
-}
-
-function writeField(out: Uint8Array, at: number, tag: number, bytes: Uint8Array): number {
-  if (bytes.length === 0) return at;
-  out[at++] = tag;
-  at = writeVarint(out, at, bytes.length);
-  out.set(bytes, at);
-  return at + bytes.length;
 }
 
 /** A negative int32 as its 64-bit two's complement varint (ten bytes). */
