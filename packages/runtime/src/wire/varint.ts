@@ -27,7 +27,7 @@ export function varint64Size(n: number): number {
  * holds exactly, so large values lose nothing more than the double did.
  */
 export function writeVarint64(out: Uint8Array, at: number, n: number): number {
-  let lo = n % 0x100000000 >>> 0;
+  let lo = (n % 0x100000000) >>> 0;
   let hi = Math.floor(n / 0x100000000) >>> 0;
   while (hi > 0 || lo > 0x7f) {
     out[at++] = (lo & 0x7f) | 0x80;
