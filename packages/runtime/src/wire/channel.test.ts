@@ -49,6 +49,17 @@ async function pair(
   return { channel, rec, peer };
 }
 
+/** Counts the writes the channel makes on its socket from now on. */
+function countWrites(channel: Channel): { count: number } {
+  const counter = { count: 0 };
+  const write = channel.socket.write.bind(channel.socket);
+  channel.socket.write = ((...args: Parameters<typeof write>) => {
+    counter.count++;
+    return write(...args);
+  }) as typeof channel.socket.write;
+  return counter;
+}
+
 describe("Channel", { timeout: 30_000 }, () => {
   it("writes whole frames, small (copied) and large (header + payload), in order", async (t) => {
     const { channel, peer } = await pair(t);
@@ -68,12 +79,7 @@ describe("Channel", { timeout: 30_000 }, () => {
 
   it("the small frames of one tick go out in a few socket writes, also past the high-water mark; all arrive in order", async (t) => {
     const { channel, peer } = await pair(t);
-    let writes = 0;
-    const write = channel.socket.write.bind(channel.socket);
-    channel.socket.write = ((...args: Parameters<typeof write>) => {
-      writes++;
-      return write(...args);
-    }) as typeof channel.socket.write;
+    const writes = countWrites(channel);
     peer.socket.pause();
     // 10,000 Requests of 40 bytes (400 KB, far past the mark) in one tick, as 10,000 unary calls do.
     const n = 10_000;
@@ -81,30 +87,25 @@ describe("Channel", { timeout: 30_000 }, () => {
     for (let i = 0; i < n; i++) if (!channel.write(2 * i + 1, FrameType.Request, 0, Buffer.alloc(30, i & 0xff))) blocked++;
     peer.socket.resume();
     for (let i = 0; i < n; i++) assert.equal((await peer.next()).streamId, 2 * i + 1);
-    t.diagnostic(`${writes} socket writes for ${n} frames; ${blocked} writes reported back-pressure`);
+    t.diagnostic(`${writes.count} socket writes for ${n} frames; ${blocked} writes reported back-pressure`);
     // Batches of 2, 4 and 8 KiB, then one per 16 KiB: 27 for 400,000 bytes.
-    assert.ok(writes <= 30, `${writes} socket writes`);
+    assert.ok(writes.count <= 30, `${writes.count} socket writes`);
     assert.ok(blocked > 0, "back-pressure was reported past the mark");
     assert.equal(channel.writeBlocked, false);
   });
 
   it("the first 2 KiB of a tick's frames leave at once, so the peer can start on them", async (t) => {
     const { channel, peer } = await pair(t);
-    let writes = 0;
-    const write = channel.socket.write.bind(channel.socket);
-    channel.socket.write = ((...args: Parameters<typeof write>) => {
-      writes++;
-      return write(...args);
-    }) as typeof channel.socket.write;
+    const writes = countWrites(channel);
     // 64 frames of 110 bytes (7 KiB), as 64 unary calls in flight write in one tick.
     for (let i = 0; i < 64; i++) channel.write(2 * i + 1, FrameType.Request, 0, Buffer.alloc(100, i));
-    assert.equal(writes, 2, "the 2 KiB and 4 KiB batches went out while the tick was still writing");
+    assert.equal(writes.count, 2, "the 2 KiB and 4 KiB batches went out while the tick was still writing");
     await new Promise((r) => process.nextTick(r));
-    assert.equal(writes, 3, "the rest at the end of the tick");
+    assert.equal(writes.count, 3, "the rest at the end of the tick");
     for (let i = 0; i < 64; i++) assert.equal((await peer.next()).streamId, 2 * i + 1);
     // The next tick starts with a small batch again.
     for (let i = 0; i < 20; i++) channel.write(1001 + 2 * i, FrameType.Request, 0, Buffer.alloc(100, i));
-    assert.equal(writes, 4);
+    assert.equal(writes.count, 4);
   });
 
   it("write sends head, body and tail as one frame, small or large", async (t) => {
