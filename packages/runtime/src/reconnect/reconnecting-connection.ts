@@ -200,7 +200,12 @@ export class ReconnectingConnection {
     const signal = options?.signal;
     if (signal?.aborted) throw abortError(signal);
     const conn = await new Promise<Connection>((resolve, reject) => {
-      const limit = Math.min(this.#waitTimeoutMs, deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now());
+      const untilDeadline = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now();
+      // Which limit ends the wait is settled here: a timer may fire a
+      // millisecond before Date.now() reaches the deadline (the two clocks
+      // round differently), and a call whose deadline came first must get
+      // DEADLINE_EXCEEDED, not the wait limit's UNAVAILABLE.
+      const deadlineFirst = untilDeadline <= this.#waitTimeoutMs;
       const finish = (): void => {
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
@@ -219,7 +224,7 @@ export class ReconnectingConnection {
       const onAbort = (): void => waiter.reject(abortError(signal as AbortSignal));
       const timer = setTimeout(
         () => {
-          if (deadline !== undefined && Date.now() >= deadline) {
+          if (deadlineFirst) {
             waiter.reject(new TtrpcError("deadline exceeded (waiting for a connection)", Code.DeadlineExceeded));
           } else {
             const why = this.#lastError ? `: ${this.#lastError.rawMessage}` : "";
@@ -228,7 +233,7 @@ export class ReconnectingConnection {
             );
           }
         },
-        Math.max(0, limit),
+        Math.max(0, Math.min(untilDeadline, this.#waitTimeoutMs)),
       );
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#waiters.add(waiter);

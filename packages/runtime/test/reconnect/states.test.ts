@@ -2,13 +2,19 @@
 // "server" the test takes down and brings back at will.
 import * as assert from "node:assert/strict";
 import type { Duplex } from "node:stream";
-import { describe, it } from "node:test";
+import { describe, it, type TestContext } from "node:test";
 import { Code, createClient, Server, TtrpcError } from "@ttrpc-ts/runtime";
 import { type ConnectionState, ReconnectingConnection } from "@ttrpc-ts/runtime/reconnect";
 import { duplexPair } from "@ttrpc-ts/runtime/testing";
 import { assertFailed } from "../support/errors.js";
 import { Streaming, streamingImpl } from "../support/harness.js";
 import { settle, waitFor } from "../support/wait.js";
+
+/** Closes `rc` when the test ends, passed or failed: a failed assertion must not leave it redialing. */
+function closedAfter(t: TestContext, rc: ReconnectingConnection): ReconnectingConnection {
+  t.after(() => rc.close());
+  return rc;
+}
 
 /** A server that can be switched off: while down, dials fail like ECONNREFUSED. */
 function switchable() {
@@ -52,10 +58,13 @@ function track(rc: ReconnectingConnection): ConnectionState[] {
 }
 
 describe("ReconnectingConnection", () => {
-  it("idle until the first call; ready; a drop fails calls in flight UNAVAILABLE, then redials; close is for good", async () => {
+  it("idle until the first call; ready; a drop fails calls in flight UNAVAILABLE, then redials; close is for good", async (t) => {
     const srv = switchable();
     const closes: TtrpcError[] = [];
-    const rc = new ReconnectingConnection("mem", { dial: srv.dial, backoff: { initialMs: 5, maxMs: 20 }, onClose: (e) => closes.push(e) });
+    const rc = closedAfter(
+      t,
+      new ReconnectingConnection("mem", { dial: srv.dial, backoff: { initialMs: 5, maxMs: 20 }, onClose: (e) => closes.push(e) }),
+    );
     const states = track(rc);
     assert.equal(rc.state, "idle");
     assert.equal(srv.dials, 0, "nothing dialed before the first call");
@@ -91,10 +100,13 @@ describe("ReconnectingConnection", () => {
     assert.deepEqual(states, ["idle", "connecting", "ready", "connecting", "ready", "closed"]);
   });
 
-  it("a waiting call ends at its deadline (DEADLINE_EXCEEDED), its signal (CANCELLED) or waitTimeoutMs (UNAVAILABLE)", async () => {
+  it("a waiting call ends at its deadline (DEADLINE_EXCEEDED), its signal (CANCELLED) or waitTimeoutMs (UNAVAILABLE)", async (t) => {
     const srv = switchable();
     srv.down();
-    const rc = new ReconnectingConnection("mem", { dial: srv.dial, backoff: { initialMs: 5, maxMs: 20 }, waitTimeoutMs: 150 });
+    const rc = closedAfter(
+      t,
+      new ReconnectingConnection("mem", { dial: srv.dial, backoff: { initialMs: 5, maxMs: 20 }, waitTimeoutMs: 150 }),
+    );
     const svc = createClient(Streaming, rc);
     assertFailed(await settle(svc.echo({}, { timeoutMs: 40 })), Code.DeadlineExceeded, /waiting for a connection/);
     const ac = new AbortController();
@@ -113,11 +125,30 @@ describe("ReconnectingConnection", () => {
     rc.close();
   });
 
-  it("maxAttempts failed dials in a row: closed for good, waiting calls fail, onClose fires once", async () => {
+  it("a wait that its deadline ends is DEADLINE_EXCEEDED even when the timer fires before Date.now() reaches the deadline", async (t) => {
+    // Timers and Date.now() round differently: a timer may fire a
+    // millisecond "early" by the wall clock. Here the wall clock lags 5 ms.
+    const srv = switchable();
+    srv.down();
+    const rc = closedAfter(
+      t,
+      new ReconnectingConnection("mem", { dial: srv.dial, backoff: { initialMs: 5, maxMs: 20 }, waitTimeoutMs: 1000 }),
+    );
+    const svc = createClient(Streaming, rc);
+    const realNow = Date.now;
+    t.after(() => {
+      Date.now = realNow;
+    });
+    const call = settle(svc.echo({}, { timeoutMs: 30 }));
+    Date.now = () => realNow() - 5;
+    assertFailed(await call, Code.DeadlineExceeded, /waiting for a connection/);
+  });
+
+  it("maxAttempts failed dials in a row: closed for good, waiting calls fail, onClose fires once", async (t) => {
     const srv = switchable();
     srv.down();
     const closes: string[] = [];
-    const rc = new ReconnectingConnection("mem", { dial: srv.dial, maxAttempts: 3, backoff: { initialMs: 1, maxMs: 5 } });
+    const rc = closedAfter(t, new ReconnectingConnection("mem", { dial: srv.dial, maxAttempts: 3, backoff: { initialMs: 1, maxMs: 5 } }));
     rc.onClose((e) => closes.push(e.rawMessage));
     const r = await settle(rc.ready());
     assertFailed(r, Code.Unavailable, /gave up reconnecting to mem after 3 attempts: .*connection refused/);
