@@ -16,6 +16,14 @@ function closedAfter(t: TestContext, rc: ReconnectingConnection): ReconnectingCo
   return rc;
 }
 
+/** A client of a ReconnectingConnection whose server is down, so every call waits (up to `waitTimeoutMs`). */
+function waitingOnDownServer(t: TestContext, waitTimeoutMs: number) {
+  const srv = switchable();
+  srv.down();
+  const rc = closedAfter(t, new ReconnectingConnection("mem", { dial: srv.dial, backoff: { initialMs: 5, maxMs: 20 }, waitTimeoutMs }));
+  return { rc, svc: createClient(Streaming, rc) };
+}
+
 /** A server that can be switched off: while down, dials fail like ECONNREFUSED. */
 function switchable() {
   const server = new Server().register(Streaming, {
@@ -101,13 +109,7 @@ describe("ReconnectingConnection", () => {
   });
 
   it("a waiting call ends at its deadline (DEADLINE_EXCEEDED), its signal (CANCELLED) or waitTimeoutMs (UNAVAILABLE)", async (t) => {
-    const srv = switchable();
-    srv.down();
-    const rc = closedAfter(
-      t,
-      new ReconnectingConnection("mem", { dial: srv.dial, backoff: { initialMs: 5, maxMs: 20 }, waitTimeoutMs: 150 }),
-    );
-    const svc = createClient(Streaming, rc);
+    const { rc, svc } = waitingOnDownServer(t, 150);
     assertFailed(await settle(svc.echo({}, { timeoutMs: 40 })), Code.DeadlineExceeded, /waiting for a connection/);
     const ac = new AbortController();
     const aborted = settle(svc.echo({}, { signal: ac.signal }));
@@ -128,13 +130,7 @@ describe("ReconnectingConnection", () => {
   it("a wait that its deadline ends is DEADLINE_EXCEEDED even when the timer fires before Date.now() reaches the deadline", async (t) => {
     // Timers and Date.now() round differently: a timer may fire a
     // millisecond "early" by the wall clock. Here the wall clock lags 5 ms.
-    const srv = switchable();
-    srv.down();
-    const rc = closedAfter(
-      t,
-      new ReconnectingConnection("mem", { dial: srv.dial, backoff: { initialMs: 5, maxMs: 20 }, waitTimeoutMs: 1000 }),
-    );
-    const svc = createClient(Streaming, rc);
+    const { svc } = waitingOnDownServer(t, 1000);
     const realNow = Date.now;
     t.after(() => {
       Date.now = realNow;
